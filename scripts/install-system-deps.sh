@@ -16,6 +16,7 @@ PACKAGES=(
   chromium
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-gopkg-yaml.v3-dev
   golang-github-xeipuuv-gojsonschema-dev golang-github-burntsushi-toml-dev golang-github-gobwas-glob-dev
+  golang-github-robfig-cron-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

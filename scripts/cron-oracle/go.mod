@@ -1,0 +1,3 @@
+module cronoracle
+
+go 1.19
