@@ -85,6 +85,8 @@ export interface ReconcileReport {
   updated: number;
   deleted: number;
   unchanged: number;
+  /** Schedules that could not be applied (invalid cron/time zone, API error), with a readable reason. */
+  failed?: { scheduleId: string; error: string }[];
 }
 
 export interface Runtime {
