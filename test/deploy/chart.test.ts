@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { conventionProblems, K8sObject, parseManifests, podSpecOf, referencedSecrets, schemaProblemsOfAll, securityProblems } from './support/k8s-checks.js';
+import { CONTRACT_ENV, CONTRACT_ROLE_RULES } from './support/contract.js';
 import { buildRenderer, CHART_DIR, missingTool, render } from './support/tools.js';
 
 const skipReason = missingTool('go', 'Debian golang-go + Helm template libraries; run scripts/install-system-deps.sh');
@@ -21,24 +22,6 @@ const PROFILES = {
   gke: { args: [...BASE_ARGS, '-f', path.join(CHART_DIR, 'ci/gke-values.yaml')], golden: 'chart-gke.yaml' },
 } as const;
 type Profile = keyof typeof PROFILES;
-
-/** The control-plane Role fixed by /CONTRACTS.md ("Control-plane RBAC"). */
-const CONTRACT_RULES = [
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-  { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'patch', 'delete'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-];
-
-/** Control-plane environment variables the contract defines (services/api/src/config.ts parses them). */
-const CONTRACT_ENV = new Set([
-  'NODE_ENV', 'PORT', 'PUBLIC_URL', 'DATABASE_URL', 'SESSION_SECRET', 'ETL_RUNTIME', 'OIDC_ISSUER', 'OIDC_CLIENT_ID',
-  'OIDC_CLIENT_SECRET', 'OIDC_SCOPES', 'OIDC_GROUPS_CLAIM', 'OIDC_ROLE_MAPPING', 'BOOTSTRAP_ADMINS', 'ETL_HOME',
-  'ETL_NAMESPACE', 'ETL_EXTRACTOR_IMAGE', 'ETL_JOB_SERVICE_ACCOUNT', 'ETL_LEADER_LEASE', 'POD_NAME', 'POD_NAMESPACE',
-  'ETL_JOB_CPU_REQUEST', 'ETL_JOB_MEMORY_REQUEST', 'ETL_JOB_MEMORY_LIMIT', 'GOOGLE_CLOUD_PROJECT', 'ETL_LOGS_BACKEND',
-]);
 
 let renderer: string;
 const rendered = {} as Record<Profile, { text: string; objects: K8sObject[] }>;
@@ -125,7 +108,7 @@ suite('charts/etl-monitor rendered by helm-render', () => {
   test('the runtime Role equals the contract exactly and is bound to the control-plane ServiceAccount', () => {
     for (const profile of Object.keys(PROFILES) as Profile[]) {
       const role = find(rendered[profile].objects, 'Role', 'etl-monitor-runtime');
-      expect(role.rules).toEqual(CONTRACT_RULES);
+      expect(role.rules).toEqual(CONTRACT_ROLE_RULES);
       const binding = find(rendered[profile].objects, 'RoleBinding', 'etl-monitor-runtime');
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'etl-monitor-runtime' });
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'etl-monitor', namespace: 'etl-monitor' }]);

@@ -51,11 +51,21 @@ export async function schemaProblems(obj: K8sObject): Promise<string[]> {
   const Model = await modelFor(obj.apiVersion, obj.kind);
   if (!Model) throw new Error(`no kubernetes-models schema for ${id}`);
   try {
-    new Model(obj).validate();
+    new Model(asApiServerDecodes(obj)).validate();
     return [];
   } catch (error) {
     return [`${id} ${obj.metadata?.name}: ${(error as Error).message}`];
   }
+}
+
+/**
+ * kustomize wraps long base64 Secret data at 70 columns; the API server's Go base64 decoder skips
+ * line breaks, but the "byte" format check of the schema does not, so unwrap before validating.
+ */
+function asApiServerDecodes(obj: K8sObject): K8sObject {
+  if (obj.kind !== 'Secret' || typeof obj.data !== 'object' || obj.data === null) return obj;
+  const data = Object.fromEntries(Object.entries(obj.data).map(([key, value]) => [key, String(value).replace(/[\r\n]/g, '')]));
+  return { ...obj, data };
 }
 
 function crdProblems(obj: K8sObject): string[] {
