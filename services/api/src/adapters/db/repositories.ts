@@ -1,0 +1,165 @@
+/**
+ * Sequelize implementations of the domain's repository ports. Database errors that carry a
+ * domain meaning (foreign key → in use, overlap index → active run) are translated here so the
+ * domain never sees a Sequelize type.
+ */
+import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Model, type ModelStatic, type Sequelize, type WhereOptions } from 'sequelize';
+import { ACTIVE_STATUSES, type AuditEvent, type Execution, type ExecutionStatus, type User } from '../../domain/model.js';
+import {
+  ActiveRunExistsError,
+  DuplicateSlotError,
+  InUseError,
+  type AuditRepository,
+  type CrudRepository,
+  type ExecutionFilter,
+  type ExecutionRepository,
+  type NewExecution,
+  type Repositories,
+  type UserRepository,
+} from '../../domain/ports.js';
+import { defineModels } from './models.js';
+
+const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
+
+/** Row → entity: the plain attributes, minus bookkeeping columns the entity does not declare. */
+function plain<T>(row: Model | null, keep: readonly string[] = []): T | null {
+  if (!row) return null;
+  const values = row.get({ plain: true }) as Record<string, unknown>;
+  for (const key of TIMESTAMPS) if (!keep.includes(key)) delete values[key];
+  return values as T;
+}
+
+function inUse(err: unknown): never {
+  if (err instanceof ForeignKeyConstraintError) {
+    const table = /on table "(\w+)"/.exec(err.message)?.[1] ?? (err as { table?: string }).table ?? 'other items';
+    throw new InUseError(`${table} still refer to it`);
+  }
+  throw err;
+}
+
+class SequelizeCrudRepository<T extends { id: number }, Input> implements CrudRepository<T, Input> {
+  constructor(
+    private readonly model: ModelStatic<Model>,
+    private readonly keepTimestamps: readonly string[] = [],
+  ) {}
+
+  async list(): Promise<T[]> {
+    const rows = await this.model.findAll({ order: [['name', 'ASC']] });
+    return rows.map((r) => plain<T>(r, this.keepTimestamps)!);
+  }
+  async get(id: number): Promise<T | null> {
+    return plain<T>(await this.model.findByPk(id), this.keepTimestamps);
+  }
+  async findByName(name: string): Promise<T | null> {
+    return plain<T>(await this.model.findOne({ where: { name } }), this.keepTimestamps);
+  }
+  async create(input: Input): Promise<T> {
+    return plain<T>(await this.model.create(input as Record<string, unknown>), this.keepTimestamps)!;
+  }
+  async update(id: number, patch: Partial<Input>): Promise<T | null> {
+    const row = await this.model.findByPk(id);
+    if (!row) return null;
+    await row.update(patch as Record<string, unknown>);
+    return plain<T>(row, this.keepTimestamps);
+  }
+  async delete(id: number): Promise<boolean> {
+    try {
+      return (await this.model.destroy({ where: { id } })) > 0;
+    } catch (err) {
+      return inUse(err);
+    }
+  }
+}
+
+class SequelizeExecutionRepository implements ExecutionRepository {
+  constructor(private readonly model: ModelStatic<Model>) {}
+
+  private toEntity(row: Model | null): Execution | null {
+    return plain<Execution>(row, ['createdAt']);
+  }
+
+  async insert(execution: NewExecution): Promise<Execution> {
+    try {
+      return this.toEntity(await this.model.create({ ...execution }))!;
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) {
+        const index = (err.parent as { constraint?: string } | undefined)?.constraint ?? '';
+        if (index === 'executions_active_schedule') throw new ActiveRunExistsError(execution.scheduleId ?? 0);
+        if (index === 'executions_schedule_slot') throw new DuplicateSlotError(`slot ${execution.scheduledFor?.toISOString()} of schedule ${execution.scheduleId} is already recorded`);
+      }
+      throw err;
+    }
+  }
+  async get(id: number): Promise<Execution | null> {
+    return this.toEntity(await this.model.findByPk(id));
+  }
+  async findByRuntimeName(name: string): Promise<Execution | null> {
+    return this.toEntity(await this.model.findOne({ where: { runtimeName: name } }));
+  }
+  async findActiveForSchedule(scheduleId: number): Promise<Execution | null> {
+    return this.toEntity(await this.model.findOne({ where: { scheduleId, status: { [Op.in]: [...ACTIVE_STATUSES] } } }));
+  }
+  async listActive(): Promise<Execution[]> {
+    const rows = await this.model.findAll({ where: { status: { [Op.in]: [...ACTIVE_STATUSES] } }, order: [['id', 'ASC']] });
+    return rows.map((r) => this.toEntity(r)!);
+  }
+  async list(filter: ExecutionFilter): Promise<Execution[]> {
+    const where: WhereOptions = {};
+    if (filter.status) Object.assign(where, { status: filter.status });
+    if (filter.scheduleId) Object.assign(where, { scheduleId: filter.scheduleId });
+    if (filter.before) Object.assign(where, { id: { [Op.lt]: filter.before } });
+    const rows = await this.model.findAll({ where, order: [['id', 'DESC']], limit: filter.limit });
+    return rows.map((r) => this.toEntity(r)!);
+  }
+  async transition(id: number, from: readonly ExecutionStatus[], patch: Partial<NewExecution>): Promise<Execution | null> {
+    const [count, rows] = await this.model.update({ ...patch }, { where: { id, status: { [Op.in]: [...from] } }, returning: true });
+    return count > 0 ? this.toEntity(rows[0]!) : null;
+  }
+}
+
+class SequelizeUserRepository implements UserRepository {
+  constructor(private readonly model: ModelStatic<Model>) {}
+  async findByEmail(email: string): Promise<User | null> {
+    return plain<User>(await this.model.findOne({ where: { email } }));
+  }
+  async get(id: number): Promise<User | null> {
+    return plain<User>(await this.model.findByPk(id));
+  }
+  async list(): Promise<User[]> {
+    return (await this.model.findAll({ order: [['email', 'ASC']] })).map((r) => plain<User>(r)!);
+  }
+  async create(input: Omit<User, 'id'>): Promise<User> {
+    return plain<User>(await this.model.create({ ...input }))!;
+  }
+  async update(id: number, patch: Partial<Omit<User, 'id' | 'email'>>): Promise<User | null> {
+    const row = await this.model.findByPk(id);
+    if (!row) return null;
+    await row.update({ ...patch });
+    return plain<User>(row);
+  }
+}
+
+class SequelizeAuditRepository implements AuditRepository {
+  constructor(private readonly model: ModelStatic<Model>) {}
+  async record(event: AuditEvent): Promise<void> {
+    await this.model.create({ ...event });
+  }
+  async list(filter: { limit: number; before?: number }): Promise<(AuditEvent & { id: number })[]> {
+    const where = filter.before ? { id: { [Op.lt]: filter.before } } : {};
+    const rows = await this.model.findAll({ where, order: [['id', 'DESC']], limit: filter.limit });
+    return rows.map((r) => plain<AuditEvent & { id: number }>(r)!);
+  }
+}
+
+export function createRepositories(sequelize: Sequelize): Repositories {
+  const m = defineModels(sequelize);
+  return {
+    users: new SequelizeUserRepository(m.User),
+    sources: new SequelizeCrudRepository(m.Source),
+    scripts: new SequelizeCrudRepository(m.Script),
+    destinations: new SequelizeCrudRepository(m.Destination),
+    schedules: new SequelizeCrudRepository(m.Schedule, TIMESTAMPS),
+    executions: new SequelizeExecutionRepository(m.Execution),
+    audit: new SequelizeAuditRepository(m.AuditEvent),
+  };
+}

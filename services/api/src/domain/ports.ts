@@ -1,0 +1,99 @@
+/**
+ * What the domain needs from the outside world. Adapters implement these (Sequelize repositories,
+ * the local file secret store, a Kubernetes Secret writer); tests can substitute them.
+ */
+import type { AuditEvent, Destination, Execution, ExecutionStatus, Schedule, Script, Source, User } from './model.js';
+import type { Role } from './auth/actor.js';
+
+/** Plain CRUD over one catalog or schedule table. `Input` is the entity without its id. */
+export interface CrudRepository<T extends { id: number }, Input = Omit<T, 'id'>> {
+  list(): Promise<T[]>;
+  get(id: number): Promise<T | null>;
+  findByName(name: string): Promise<T | null>;
+  create(input: Input): Promise<T>;
+  update(id: number, patch: Partial<Input>): Promise<T | null>;
+  /** False when the row did not exist. Throws {@link InUseError} when other rows still refer to it. */
+  delete(id: number): Promise<boolean>;
+}
+
+/** Thrown by repositories when a foreign key keeps a row alive. */
+export class InUseError extends Error {
+  override name = 'InUseError';
+}
+
+export type SourceRepository = CrudRepository<Source>;
+export type ScriptRepository = CrudRepository<Script>;
+export type DestinationRepository = CrudRepository<Destination>;
+export type ScheduleRepository = CrudRepository<Schedule, Omit<Schedule, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export type NewExecution = Omit<Execution, 'id' | 'createdAt'>;
+
+/** Thrown by {@link ExecutionRepository.insert} when the schedule already has an active execution. */
+export class ActiveRunExistsError extends Error {
+  override name = 'ActiveRunExistsError';
+  constructor(readonly scheduleId: number) {
+    super(`schedule ${scheduleId} already has an active execution`);
+  }
+}
+
+/** Thrown when a scheduled slot was already recorded (the same firing observed twice). */
+export class DuplicateSlotError extends Error {
+  override name = 'DuplicateSlotError';
+}
+
+export interface ExecutionFilter {
+  status?: ExecutionStatus;
+  scheduleId?: number;
+  /** Keyset pagination: executions with id < before (newest first). */
+  before?: number;
+  limit: number;
+}
+
+export interface ExecutionRepository {
+  /**
+   * Inserts atomically. The database refuses a second pending/running execution of one schedule
+   * (partial unique index), across processes: throws {@link ActiveRunExistsError}.
+   */
+  insert(execution: NewExecution): Promise<Execution>;
+  get(id: number): Promise<Execution | null>;
+  findByRuntimeName(name: string): Promise<Execution | null>;
+  findActiveForSchedule(scheduleId: number): Promise<Execution | null>;
+  listActive(): Promise<Execution[]>;
+  list(filter: ExecutionFilter): Promise<Execution[]>;
+  /** Applies the patch only while the status is one of `from`; returns the updated row or null. */
+  transition(id: number, from: readonly ExecutionStatus[], patch: Partial<NewExecution>): Promise<Execution | null>;
+}
+
+export interface UserRepository {
+  findByEmail(email: string): Promise<User | null>;
+  get(id: number): Promise<User | null>;
+  list(): Promise<User[]>;
+  create(input: Omit<User, 'id'>): Promise<User>;
+  update(id: number, patch: Partial<Omit<User, 'id' | 'email'>>): Promise<User | null>;
+}
+
+export interface AuditRepository {
+  record(event: AuditEvent): Promise<void>;
+  list(filter: { limit: number; before?: number }): Promise<(AuditEvent & { id: number })[]>;
+}
+
+/**
+ * Writes secrets the runs need. Write-only by design: the control plane never reads a password
+ * back (Kubernetes RBAC gives it create/patch/delete on secrets only).
+ */
+export interface SecretWriter {
+  put(name: string, key: string, value: string): Promise<void>;
+  remove(name: string): Promise<void>;
+}
+
+export interface Repositories {
+  users: UserRepository;
+  sources: SourceRepository;
+  scripts: ScriptRepository;
+  destinations: DestinationRepository;
+  schedules: ScheduleRepository;
+  executions: ExecutionRepository;
+  audit: AuditRepository;
+}
+
+export type { Role };

@@ -1,0 +1,40 @@
+/** The domain services the entry points use, wired once in bootstrap/. */
+import { AuditTrail } from './audit/audit-trail.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { ExecutionService } from './executions/execution-service.js';
+import { RunTemplateBuilder } from './executions/run-template.js';
+import type { Repositories, SecretWriter } from './ports.js';
+import type { Runtime } from './runtime/runtime.js';
+import { ScheduleService } from './schedules/schedule-service.js';
+import { UserService, type RoleRules } from './users/user-service.js';
+
+export interface Services {
+  catalog: CatalogService;
+  schedules: ScheduleService;
+  executions: ExecutionService;
+  users: UserService;
+}
+
+export interface ServiceDependencies {
+  repositories: Repositories;
+  secrets: SecretWriter;
+  runtime: Runtime;
+  roleRules: RoleRules;
+  clock?: () => Date;
+  onError?: (err: unknown, context: string) => void;
+}
+
+export function createServices(deps: ServiceDependencies): Services {
+  const { repositories: repos, runtime, clock } = deps;
+  const audit = new AuditTrail(repos.audit, clock);
+  const templates = new RunTemplateBuilder(repos);
+  return {
+    catalog: new CatalogService(repos, deps.secrets, audit),
+    schedules: new ScheduleService(repos.schedules, repos.executions, templates, runtime, audit, clock),
+    executions: new ExecutionService(repos.executions, repos.schedules, templates, runtime, audit, {
+      ...(clock ? { clock } : {}),
+      ...(deps.onError ? { onError: deps.onError } : {}),
+    }),
+    users: new UserService(repos.users, deps.roleRules, audit, clock),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Users come from the identity provider: created on first sign-in, role from the IdP groups
+ * (configured mapping) or bootstrap admins, refused when deactivated.
+ */
+import { ROLES, type Actor, type Role } from '../auth/actor.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import { ForbiddenError, ValidationError } from '../errors.js';
+import type { User } from '../model.js';
+import type { UserRepository } from '../ports.js';
+
+export interface RoleRules {
+  /** IdP group → role. */
+  mapping: Record<string, Role>;
+  /** Emails that are always admins. */
+  bootstrapAdmins: string[];
+}
+
+export interface SignInClaims {
+  email: string;
+  name?: string;
+  groups?: string[];
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export class UserService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly rules: RoleRules,
+    private readonly audit: AuditTrail,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Called after the IdP confirmed the identity. Returns the actor of the new session. */
+  async signIn(claims: SignInClaims): Promise<User> {
+    const email = claims.email?.trim().toLowerCase();
+    if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError('The identity provider sent no usable email address');
+    const mapped = this.roleFromClaims(email, claims.groups ?? []);
+    const existing = await this.users.findByEmail(email);
+    const actor: Actor = { userId: existing?.id ?? null, email, role: existing?.role ?? mapped ?? 'viewer' };
+    if (existing && !existing.active) {
+      await this.audit.record(actor, { action: 'user.sign-in', targetType: 'user', targetId: existing.id, outcome: 'refused', details: { reason: 'deactivated' } });
+      throw new ForbiddenError(`The account ${email} is deactivated; ask an administrator`);
+    }
+    const now = this.clock();
+    const user = existing
+      ? (await this.users.update(existing.id, { lastLoginAt: now, name: claims.name ?? existing.name, ...(mapped ? { role: mapped } : {}) }))!
+      : await this.users.create({ email, name: claims.name ?? email, role: mapped ?? 'viewer', active: true, lastLoginAt: now });
+    await this.audit.record({ ...actor, userId: user.id, role: user.role }, { action: 'user.sign-in', targetType: 'user', targetId: user.id, details: { role: user.role, groups: claims.groups ?? [] } });
+    return user;
+  }
+
+  /** The actor behind a session, re-read each request so a deactivation or role change applies at once. */
+  async actorFor(userId: number): Promise<Actor | null> {
+    const user = await this.users.get(userId);
+    if (!user || !user.active) return null;
+    return { userId: user.id, email: user.email, role: user.role };
+  }
+
+  async signOut(actor: Actor): Promise<void> {
+    await this.audit.record(actor, { action: 'user.sign-out', targetType: 'user', targetId: actor.userId });
+  }
+
+  /** Highest role any of the groups maps to; bootstrap admins are admins. Null when nothing maps. */
+  private roleFromClaims(email: string, groups: string[]): Role | null {
+    if (this.rules.bootstrapAdmins.includes(email)) return 'admin';
+    let best: Role | null = null;
+    for (const group of groups) {
+      const role = this.rules.mapping[group];
+      if (role && ROLES.includes(role) && (best === null || RANK[role] > RANK[best])) best = role;
+    }
+    return best;
+  }
+}
