@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { ENV } from '../../../../../../jobs/contract/src/job-spec.js';
 import { parseRunSummary, type RunStatus, type RunSummary } from '../../../../../../jobs/contract/src/summary.js';
 import { parseCron, type CronSchedule } from '../../../domain/cron/index.js';
@@ -21,6 +20,7 @@ import type {
   StopOutcome,
 } from '../../../domain/runtime/runtime.js';
 import type { SecretReader } from '../../secrets/local-secret-store.js';
+import { paths } from '../../../paths.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { RunFiles, type RunRecord } from './run-files.js';
 
@@ -369,18 +369,6 @@ async function waitForExit(pid: number, ms: number): Promise<void> {
   }
 }
 
-/** The repository root: the nearest directory up from here whose package.json is this product's. */
-export function repositoryRoot(from: string = import.meta.dirname): string {
-  let dir = from;
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'etl-monitor') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the etl-monitor repository root above ${from}`);
-    dir = parent;
-  }
-}
-
 export function defaultExtractor(): ExtractorCommand {
-  return { command: process.execPath, args: [join(repositoryRoot(), 'dist', 'jobs', 'extract', 'src', 'main.js')] };
+  return { command: process.execPath, args: [paths.extractorMain()] };
 }

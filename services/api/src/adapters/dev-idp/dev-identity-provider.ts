@@ -1,0 +1,79 @@
+/**
+ * Built-in development OpenID provider (oidc-provider) with ready users of each role, so the
+ * product runs on one machine with a real OIDC login. Refuses to exist in production.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import Provider, { type Configuration } from 'oidc-provider';
+
+export interface DevUser {
+  login: string;
+  email: string;
+  name: string;
+  groups: string[];
+  /** Shown on the start page; the dev login accepts any password. */
+  role: string;
+}
+
+/** Groups match the default dev role mapping (etl-admins=admin, etl-operators=operator, etl-viewers=viewer). */
+export const DEV_USERS: readonly DevUser[] = [
+  { login: 'admin', email: 'admin@example.com', name: 'Ada Admin', groups: ['etl-admins'], role: 'admin' },
+  { login: 'operator', email: 'operator@example.com', name: 'Otto Operator', groups: ['etl-operators'], role: 'operator' },
+  { login: 'viewer', email: 'viewer@example.com', name: 'Vera Viewer', groups: ['etl-viewers'], role: 'viewer' },
+];
+
+export interface DevIdentityProviderOptions {
+  /** Where the provider is reachable, e.g. http://127.0.0.1:8080/dev-idp. */
+  issuer: string;
+  /** Path it is mounted at in the app, e.g. /dev-idp. */
+  mountPath: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  nodeEnv: string;
+}
+
+export class DevIdentityProviderRefused extends Error {
+  override name = 'DevIdentityProviderRefused';
+}
+
+export function findDevUser(login: string): DevUser | undefined {
+  const key = login.trim().toLowerCase();
+  return DEV_USERS.find((u) => u.login === key || u.email === key);
+}
+
+export function createDevIdentityProvider(options: DevIdentityProviderOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  if (options.nodeEnv === 'production') {
+    throw new DevIdentityProviderRefused('The development identity provider refuses to start with NODE_ENV=production');
+  }
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        redirect_uris: [options.redirectUri],
+        post_logout_redirect_uris: [options.postLogoutRedirectUri],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
+    async findAccount(_ctx, id) {
+      const user = findDevUser(id);
+      if (!user) return undefined;
+      return {
+        accountId: user.login,
+        async claims() {
+          return { sub: user.login, email: user.email, email_verified: true, name: user.name, groups: user.groups };
+        },
+      };
+    },
+    interactions: { url: (_ctx, interaction) => `${options.mountPath}/interaction/${interaction.uid}` },
+    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+  };
+  const provider = new Provider(options.issuer, configuration);
+  return provider.callback();
+}

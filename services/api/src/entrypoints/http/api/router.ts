@@ -1,0 +1,147 @@
+/**
+ * JSON API under /api/v1. Thin: reads the request, calls one domain method with the actor, writes
+ * JSON. Validation, authorization and every rule live in the domain.
+ */
+import express, { type Request, type Router } from 'express';
+import { EXECUTION_STATUSES, type Execution, type ExecutionStatus } from '../../../domain/model.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import type { Services } from '../../../domain/services.js';
+import { parseId, type Input } from '../../../domain/validation.js';
+import { actorOf } from '../auth.js';
+
+export function idParam(req: Request, name = 'id'): number {
+  const id = parseId(req.params[name]);
+  if (id === null) throw new NotFoundError(`No item with id "${String(req.params[name])}"`);
+  return id;
+}
+
+const body = (req: Request): Input => (req.body && typeof req.body === 'object' ? (req.body as Input) : {});
+
+export function executionJson(e: Execution) {
+  const durationMs = e.startedAt && e.finishedAt ? e.finishedAt.getTime() - e.startedAt.getTime() : null;
+  return { ...e, durationMs };
+}
+
+export function executionFilter(query: Request['query']) {
+  const status = typeof query.status === 'string' && query.status !== '' ? query.status : undefined;
+  if (status && !(EXECUTION_STATUSES as readonly string[]).includes(status)) {
+    throw new ValidationError(`status must be one of ${EXECUTION_STATUSES.join(', ')}`, 'status');
+  }
+  const scheduleId = query.scheduleId ? parseId(query.scheduleId) : null;
+  const before = query.before ? parseId(query.before) : null;
+  const limitRaw = Number(query.limit ?? 50);
+  const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
+  return {
+    ...(status ? { status: status as ExecutionStatus } : {}),
+    ...(scheduleId ? { scheduleId } : {}),
+    ...(before ? { before } : {}),
+    limit,
+  };
+}
+
+type Actor = ReturnType<typeof actorOf>;
+
+/** The five operations every collection (catalog kinds, schedules) offers. */
+interface CrudHandlers<T> {
+  list(actor: Actor): Promise<T[]>;
+  get(actor: Actor, id: number): Promise<T>;
+  create(actor: Actor, input: Input): Promise<T>;
+  update(actor: Actor, id: number, input: Input): Promise<T>;
+  remove(actor: Actor, id: number): Promise<void>;
+}
+
+function crud<T>(router: Router, path: string, routes: CrudHandlers<T>): void {
+  router.get(path, async (req, res) => {
+    res.json({ items: await routes.list(actorOf(req)) });
+  });
+  router.post(path, async (req, res) => {
+    res.status(201).json(await routes.create(actorOf(req), body(req)));
+  });
+  router.get(`${path}/:id`, async (req, res) => {
+    res.json(await routes.get(actorOf(req), idParam(req)));
+  });
+  router.put(`${path}/:id`, async (req, res) => {
+    res.json(await routes.update(actorOf(req), idParam(req), body(req)));
+  });
+  router.delete(`${path}/:id`, async (req, res) => {
+    await routes.remove(actorOf(req), idParam(req));
+    res.status(204).end();
+  });
+}
+
+export function apiRouter(services: Services): Router {
+  const router = express.Router();
+  const { catalog, schedules, executions } = services;
+
+  router.get('/session', (req, res) => {
+    res.json({ user: actorOf(req), csrfToken: res.locals._csrf as string });
+  });
+
+  crud(router, '/sources', {
+    list: (a) => catalog.listSources(a),
+    get: (a, id) => catalog.getSource(a, id),
+    create: (a, i) => catalog.createSource(a, i),
+    update: (a, id, i) => catalog.updateSource(a, id, i),
+    remove: (a, id) => catalog.deleteSource(a, id),
+  });
+  crud(router, '/scripts', {
+    list: (a) => catalog.listScripts(a),
+    get: (a, id) => catalog.getScript(a, id),
+    create: (a, i) => catalog.createScript(a, i),
+    update: (a, id, i) => catalog.updateScript(a, id, i),
+    remove: (a, id) => catalog.deleteScript(a, id),
+  });
+  crud(router, '/destinations', {
+    list: (a) => catalog.listDestinations(a),
+    get: (a, id) => catalog.getDestination(a, id),
+    create: (a, i) => catalog.createDestination(a, i),
+    update: (a, id, i) => catalog.updateDestination(a, id, i),
+    remove: (a, id) => catalog.deleteDestination(a, id),
+  });
+
+  router.get('/schedules/preview', (req, res) => {
+    const cron = String(req.query.cron ?? '');
+    const timeZone = String(req.query.timeZone ?? 'UTC');
+    res.json(schedules.preview(cron, timeZone, 10));
+  });
+  crud(router, '/schedules', {
+    list: (a) => schedules.list(a),
+    get: (a, id) => schedules.get(a, id),
+    create: (a, i) => schedules.create(a, i),
+    update: (a, id, i) => schedules.update(a, id, i),
+    remove: (a, id) => schedules.delete(a, id),
+  });
+  router.post('/schedules/:id/activate', async (req, res) => {
+    res.json(await schedules.setActive(actorOf(req), idParam(req), true));
+  });
+  router.post('/schedules/:id/deactivate', async (req, res) => {
+    res.json(await schedules.setActive(actorOf(req), idParam(req), false));
+  });
+  router.post('/schedules/:id/run', async (req, res) => {
+    const execution = await executions.runSchedule(actorOf(req), idParam(req));
+    res.status(202).location(`/api/v1/executions/${execution.id}`).json(executionJson(execution));
+  });
+
+  router.get('/executions', async (req, res) => {
+    const filter = executionFilter(req.query);
+    const items = await executions.list(actorOf(req), filter);
+    const last = items[items.length - 1];
+    res.json({ items: items.map(executionJson), nextBefore: items.length === filter.limit && last ? last.id : null });
+  });
+  router.get('/executions/:id', async (req, res) => {
+    res.json(executionJson(await executions.get(actorOf(req), idParam(req))));
+  });
+  router.post('/executions/:id/stop', async (req, res) => {
+    res.json(executionJson(await executions.stop(actorOf(req), idParam(req))));
+  });
+  router.get('/executions/:id/logs', async (req, res) => {
+    const since = parseId(req.query.since) ?? 0;
+    const lines = await executions.readLogs(actorOf(req), idParam(req), since);
+    res.json({ lines, next: since + lines.length });
+  });
+
+  router.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not-found', message: 'No such API route' } });
+  });
+  return router;
+}

@@ -1,0 +1,120 @@
+/**
+ * The Express application: probes, the development IdP (local only), security headers, sessions
+ * in Postgres, OIDC sign-in, CSRF, the JSON API and the pages.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import session, { type Store } from 'express-session';
+import helmet from 'helmet';
+import lusca from 'lusca';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OidcConfig } from '../../config.js';
+import type { Services } from '../../domain/services.js';
+import { paths } from '../../paths.js';
+import { apiRouter } from './api/router.js';
+import { configureAuth, loadActor, requireApiUser, requirePageUser } from './auth.js';
+import { apiErrorHandler, describeError } from './errors.js';
+import { pagesRouter } from './pages/router.js';
+
+export interface HttpAppOptions {
+  publicUrl: string;
+  sessionSecret: string;
+  sessionStore: Store;
+  services: Services;
+  oidc: OidcConfig;
+  /** Development identity provider to mount at /dev-idp (local mode only). */
+  devIdp?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Dev users shown on the signed-out page when the dev IdP runs. */
+  devLogins?: { email: string; role: string }[];
+  checkReady(): Promise<void>;
+  log?: Pick<Console, 'error' | 'info'>;
+}
+
+export const DEV_IDP_PATH = '/dev-idp';
+export const SESSION_COOKIE = 'etl.sid';
+
+export function createHttpApp(options: HttpAppOptions): Express {
+  const log = options.log ?? console;
+  const secure = options.publicUrl.startsWith('https://');
+  const app = express();
+  app.disable('x-powered-by');
+  if (secure) app.set('trust proxy', 1); // TLS ends at the ingress; req.secure comes from X-Forwarded-Proto
+  app.set('view engine', 'pug');
+  app.set('views', paths.views());
+
+  // Probes: no session, no auth.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await options.checkReady();
+      res.json({ status: 'ready' });
+    } catch (err) {
+      res.status(503).json({ status: 'not-ready', reason: (err as Error).message });
+    }
+  });
+
+  // The dev IdP serves its own pages (with their own inline styles), so it sits before helmet's CSP.
+  if (options.devIdp) app.use(DEV_IDP_PATH, options.devIdp);
+
+  const issuerOrigin = new URL(options.oidc.issuer).origin;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'", issuerOrigin],
+          ...(secure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+    }),
+  );
+  app.use('/assets/bootstrap', express.static(paths.bootstrapDist(), { immutable: true, maxAge: '7d', index: false }));
+  app.use('/assets', express.static(paths.publicAssets(), { maxAge: '1h', index: false }));
+
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: options.sessionSecret,
+      store: options.sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      proxy: secure,
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: 12 * 3600 * 1000 },
+    }),
+  );
+  const auth = configureAuth({ oidc: options.oidc, publicUrl: options.publicUrl, users: options.services.users });
+  app.use(auth.passport.initialize());
+  app.use(auth.passport.session());
+  app.use(loadActor(options.services.users));
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(lusca.csrf());
+
+  app.use(auth.router);
+  app.get('/signed-out', (_req, res) => {
+    res.render('signed-out', { title: 'Signed out', message: 'You are signed out.', devLogins: options.devLogins ?? [] });
+  });
+
+  app.use('/api/v1', requireApiUser, apiRouter(options.services), apiErrorHandler(log));
+  app.use(requirePageUser, pagesRouter(options.services));
+
+  app.use((_req, res) => {
+    res.status(404).render('error', { title: 'Not found', message: 'This page does not exist.' });
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, body } = describeError(err);
+    if (status >= 500) log.error(`${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}`);
+    res.status(status).render('error', { title: status === 404 ? 'Not found' : 'Error', message: body.error.message });
+  });
+  return app;
+}
