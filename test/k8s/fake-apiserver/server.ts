@@ -158,9 +158,9 @@ export class FakeApiServer {
     this.podLogs.set(`${namespace}/${pod}`, text);
   }
 
-  /** Forgets watch history up to now: any watch from an older resourceVersion gets 410 Gone. */
+  /** Forgets watch history up to now: any watch resuming from a resourceVersion seen so far gets 410 Gone. */
   compact(): void {
-    this.compactedRevision = this.revision;
+    this.compactedRevision = ++this.revision;
     this.history.length = 0;
   }
 
@@ -253,6 +253,7 @@ export class FakeApiServer {
 
   private openWatch(type: ResourceType, namespace: string, query: Record<string, string>, res: http.ServerResponse): void {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
     const from = Number(query.resourceVersion ?? this.revision);
     if (from < this.compactedRevision) {
       // What a real API server does: 200, then one ERROR event with a 410 Status, then close.

@@ -46,6 +46,9 @@ export interface KubernetesRuntimeOptions {
   writeConcurrency?: number;
 }
 
+/** domain/cron scans a year of slots to find the shortest interval (seconds per call); it depends only on (cron, zone). */
+const deadlineCache = new Map<string, number>();
+
 const systemClock: Clock = { now: () => new Date() };
 const jsonLogger: RuntimeLogger = {
   warn: (message, fields) => process.stderr.write(`${JSON.stringify({ severity: 'WARNING', message, component: 'kubernetes-runtime', ...fields })}\n`),
@@ -170,8 +173,18 @@ export class KubernetesRuntime implements Runtime {
 
   /** The CronJob a schedule should be, validated (schema, image, cron, time zone). */
   desiredCronJob(schedule: ScheduleDeployment): V1CronJob {
-    const timing = { startingDeadlineSeconds: startingDeadlineSeconds(parseCron(schedule.cron, schedule.timeZone), this.clock.now()) };
+    const timing = { startingDeadlineSeconds: this.startingDeadline(schedule.cron, schedule.timeZone) };
     return validateCronJob(buildCronJob(schedule, this.settings, timing, { suspendScheduledRuns: Boolean(this.options.admission) }));
+  }
+
+  private startingDeadline(cron: string, timeZone: string): number {
+    const key = `${timeZone}\u0000${cron}`;
+    let seconds = deadlineCache.get(key);
+    if (seconds === undefined) {
+      seconds = startingDeadlineSeconds(parseCron(cron, timeZone), this.clock.now());
+      deadlineCache.set(key, seconds);
+    }
+    return seconds;
   }
 
   async reconcile(schedules: ScheduleDeployment[]): Promise<ReconcileReport> {
@@ -307,7 +320,7 @@ export class KubernetesRuntime implements Runtime {
       if (pods.length === 0) return { terminated: true };
       if (this.clock.now().getTime() >= deadline) {
         const names = pods.map((p) => p.metadata?.name).join(', ');
-        return { terminated: false, detail: `pod(s) ${names} of Job ${handle.name} still present ${Math.round(this.settings.stopTimeoutMs / 1000)} s after the Job was deleted` };
+        return { terminated: false, detail: `pod(s) ${names} of Job ${handle.name} still present ${this.settings.stopTimeoutMs / 1000} s after the Job was deleted` };
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

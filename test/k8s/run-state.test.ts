@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { RunObservation } from '../../services/api/src/domain/runtime/runtime.js';
+import type { KubernetesRuntime } from '../../services/api/src/adapters/runtime/kubernetes/kubernetes-runtime.js';
+import { RunStateCache } from '../../services/api/src/adapters/runtime/kubernetes/run-state.js';
+import { NAMESPACE, eventually, manualRun, schedule, startFakeCluster, type FakeCluster } from './support.js';
+
+const summary = (status: string, rows: number, error?: object) =>
+  JSON.stringify({ summary: true, status, rowsRead: rows, rowsWritten: rows, startedAt: '2024-06-01T03:00:00Z', finishedAt: '2024-06-01T03:01:00Z', ...(error ? { error } : {}) });
+
+let cluster: FakeCluster;
+let runtime: KubernetesRuntime;
+let seen: RunObservation[];
+
+beforeAll(async () => {
+  cluster = await startFakeCluster();
+  runtime = cluster.runtime();
+  runtime.subscribe((o) => void seen.push(o));
+  await runtime.start();
+});
+afterAll(async () => {
+  await cluster.close();
+});
+beforeEach(() => {
+  seen = [];
+});
+
+const of = (name: string) => seen.filter((o) => o.type !== 'due' && o.type !== 'missed' && o.handle.name === name);
+
+describe('run state from watching Jobs and Pods', () => {
+  test('manual run: running, then finished with the RunSummary from the termination message', async () => {
+    const handle = await runtime.runNow(manualRun('w1'));
+    await eventually(() => expect(of('etl-x-w1').map((o) => o.type)).toEqual(['running']));
+    const running = of('etl-x-w1')[0] as Extract<RunObservation, { type: 'running' }>;
+    expect(running.executionId).toBe('w1');
+    expect(running.scheduleId).toBe('s1');
+    expect(running.handle).toEqual(handle);
+    cluster.controllers.finishJob('etl-x-w1', { outcome: 'Complete', terminationMessage: summary('succeeded', 42), at: new Date('2024-06-01T03:01:02Z') });
+    await eventually(() => expect(of('etl-x-w1')).toHaveLength(2));
+    expect(of('etl-x-w1')[1]).toEqual({
+      type: 'finished',
+      handle,
+      executionId: 'w1',
+      scheduleId: 's1',
+      status: 'succeeded',
+      summary: JSON.parse(summary('succeeded', 42)),
+      finishedAt: new Date('2024-06-01T03:01:02Z'),
+    });
+  });
+
+  test('CronJob-created Job: reported with scheduleId and scheduledFor, without executionId', async () => {
+    await runtime.apply(schedule('cj', { cron: '0 3 * * *', timeZone: 'UTC' }));
+    const job = cluster.controllers.fireCronJob('etl-s-cj', new Date('2024-06-01T03:00:00Z'));
+    // No admission store is wired into this runtime, so the template is not suspended.
+    expect(job.spec.suspend).toBeUndefined();
+    await eventually(() => expect(of(job.metadata.name)).toHaveLength(1));
+    const running = of(job.metadata.name)[0] as Extract<RunObservation, { type: 'running' }>;
+    expect(running.scheduleId).toBe('cj');
+    expect(running.scheduledFor).toEqual(new Date('2024-06-01T03:00:00Z'));
+    expect('executionId' in running).toBe(false);
+  });
+
+  test.each([
+    ['DeadlineExceeded', { outcome: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', exitCode: 143 }, 'failed', 'DeadlineExceeded: Job was active longer than specified deadline (exit code 143)'],
+    ['BackoffLimitExceeded', { outcome: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', exitCode: 75 }, 'failed', 'BackoffLimitExceeded: Job has reached the specified backoff limit (exit code 75)'],
+    ['PodFailurePolicy', { outcome: 'Failed', reason: 'PodFailurePolicy', message: 'Container extractor for pod etl-jobs/x failed with exit code 78 matching FailJob rule at index 1', exitCode: 78, terminationMessage: summary('failed', 0, { kind: 'auth', message: 'Firebird refused user ETL_READER' }) }, 'failed', 'PodFailurePolicy: Container extractor for pod etl-jobs/x failed with exit code 78 matching FailJob rule at index 1 (exit code 78)'],
+    ['Evicted', { outcome: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', exitCode: 137, podReason: 'Evicted', podMessage: 'The node was low on resource: memory.' }, 'failed', 'Evicted: The node was low on resource: memory. (exit code 137)'],
+    ['stopped by SIGTERM', { outcome: 'Failed', reason: 'PodFailurePolicy', message: 'exit 143', exitCode: 143, terminationMessage: summary('stopped', 10) }, 'stopped', 'PodFailurePolicy: exit 143 (exit code 143)'],
+  ] as const)('failure mapping: %s', async (label, finish, status, reason) => {
+    const id = `f-${label.toLowerCase().replace(/[^a-z]+/g, '')}`;
+    await runtime.runNow(manualRun(id));
+    cluster.controllers.finishJob(`etl-x-${id}`, { ...finish });
+    await eventually(() => expect(of(`etl-x-${id}`).at(-1)?.type).toBe('finished'));
+    const finished = of(`etl-x-${id}`).at(-1) as Extract<RunObservation, { type: 'finished' }>;
+    expect([finished.status, finished.reason]).toEqual([status, reason]);
+    if ('terminationMessage' in finish) expect(finished.summary).toEqual(JSON.parse(finish.terminationMessage));
+  });
+
+  test('image pull failure is reported as failed with the kubelet reason', async () => {
+    await runtime.runNow(manualRun('img'));
+    cluster.controllers.podWaiting('etl-x-img', 'ImagePullBackOff', 'Back-off pulling image "registry.example/etl/extractor:1.2.3"');
+    await eventually(() => expect(of('etl-x-img').at(-1)?.type).toBe('finished'));
+    const finished = of('etl-x-img').at(-1) as Extract<RunObservation, { type: 'finished' }>;
+    expect([finished.status, finished.reason]).toEqual(['failed', 'ImagePullBackOff: Back-off pulling image "registry.example/etl/extractor:1.2.3"']);
+  });
+
+  test('a Job deleted while running (Stop) ends as stopped', async () => {
+    const handle = await runtime.runNow(manualRun('st'));
+    await eventually(() => expect(of('etl-x-st')).toHaveLength(1));
+    await runtime.stop(handle);
+    await eventually(() => expect(of('etl-x-st')).toHaveLength(2));
+    expect(of('etl-x-st')[1]).toMatchObject({ type: 'finished', status: 'stopped', executionId: 'st', reason: 'Job deleted before it finished' });
+  });
+
+  test('dropped watches restart; 410 Gone triggers a re-list; nothing is reported twice', async () => {
+    await runtime.runNow(manualRun('r1'));
+    await eventually(() => expect(of('etl-x-r1')).toHaveLength(1));
+    const before = structuredClone(runtime.watchStats);
+    cluster.api.dropWatches();
+    await eventually(() => expect(cluster.api.openWatches).toBe(3));
+    cluster.api.sendBookmarks();
+    cluster.controllers.finishJob('etl-x-r1', { outcome: 'Complete', terminationMessage: summary('succeeded', 1) });
+    await eventually(() => expect(of('etl-x-r1')).toHaveLength(2));
+
+    cluster.api.compact();
+    cluster.api.dropWatches();
+    await eventually(() => expect(runtime.watchStats.jobs.expired).toBe(before.jobs.expired + 1));
+    await eventually(() => expect(cluster.api.openWatches).toBe(3));
+    await runtime.idle();
+    expect(runtime.watchStats.jobs.lists).toBe(before.jobs.lists + 1);
+    expect(runtime.watchStats.pods.lists).toBe(before.pods.lists + 1);
+    // The re-list delivered every Job and pod again: no observation may repeat.
+    expect(of('etl-x-r1')).toHaveLength(2);
+    expect(seen.filter((o) => o.type !== 'missed' && o.type !== 'due' && o.handle.name !== 'etl-x-r1')).toEqual([]);
+    // And the new watch works.
+    await runtime.runNow(manualRun('r2'));
+    await eventually(() => expect(of('etl-x-r2')).toHaveLength(1));
+  });
+
+  test('readLogs returns the pod log, oldest first, from a line', async () => {
+    const handle = await runtime.runNow(manualRun('log'));
+    const pod = cluster.controllers.podsOf('etl-x-log')[0]!;
+    cluster.api.setPodLog(NAMESPACE, pod.metadata.name, '{"message":"a"}\n{"message":"b"}\n{"message":"c"}\n');
+    expect(await runtime.readLogs(handle)).toEqual(['{"message":"a"}', '{"message":"b"}', '{"message":"c"}']);
+    expect(await runtime.readLogs(handle, { sinceLine: 2 })).toEqual(['{"message":"c"}']);
+  });
+
+  test('ping lists one CronJob', async () => {
+    const mark = cluster.api.requests.length;
+    await runtime.ping();
+    expect(cluster.api.requests.slice(mark).map((r) => [r.verb, r.plural, r.query.limit])).toEqual([['list', 'cronjobs', '1']]);
+  });
+});
+
+describe('idempotent event handling', () => {
+  test('replaying the same Job and Pod events twice changes nothing', () => {
+    const cache = new RunStateCache(() => new Date('2024-06-01T04:00:00Z'));
+    const labels = { 'app.kubernetes.io/managed-by': 'etl-monitor', 'etl-monitor/schedule': 's1', 'etl-monitor/execution': 'e1' };
+    const job = (status: V1Job['status']): V1Job => ({ metadata: { name: 'etl-x-e1', uid: 'u1', labels }, spec: { template: {} }, status });
+    const pod = (state: object): V1Pod => ({
+      metadata: { name: 'etl-x-e1-abc', labels: { ...labels, 'job-name': 'etl-x-e1' }, creationTimestamp: new Date('2024-06-01T03:00:00Z') },
+      status: { containerStatuses: [{ name: 'extractor', image: 'x', imageID: '', ready: false, restartCount: 0, state }] },
+    });
+    const events: (() => RunObservation[])[] = [
+      () => cache.upsertJob(job({ startTime: new Date('2024-06-01T03:00:00Z'), active: 1 })),
+      () => cache.upsertPod(pod({ running: { startedAt: new Date('2024-06-01T03:00:00Z') } })),
+      () => cache.upsertPod(pod({ terminated: { exitCode: 0, message: summary('succeeded', 5) } })),
+      () => cache.upsertJob(job({ startTime: new Date('2024-06-01T03:00:00Z'), succeeded: 1, completionTime: new Date('2024-06-01T03:01:00Z'), conditions: [{ type: 'Complete', status: 'True' }] })),
+    ];
+    const first = events.flatMap((e) => e());
+    expect(first.map((o) => (o.type === 'finished' ? `${o.type}:${o.status}:${o.summary?.rowsRead}` : o.type))).toEqual(['running', 'finished:succeeded:5']);
+    expect(events.flatMap((e) => e())).toEqual([]);
+    // A late "running" replay after the finish must not reopen the run.
+    expect(events[0]!()).toEqual([]);
+  });
+});
