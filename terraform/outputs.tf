@@ -40,17 +40,17 @@ output "cloudsql_private_ip" {
 
 output "database_url_secret" {
   description = "Secret Manager secret holding DATABASE_URL (copy into Kubernetes Secret etl-monitor-database)."
-  value       = google_secret_manager_secret.database_url.secret_id
+  value       = google_secret_manager_secret.control_plane["database_url"].secret_id
 }
 
 output "session_secret" {
   description = "Secret Manager secret holding SESSION_SECRET (copy into Kubernetes Secret etl-monitor-session)."
-  value       = google_secret_manager_secret.session.secret_id
+  value       = google_secret_manager_secret.control_plane["session"].secret_id
 }
 
 output "oidc_client_secret" {
   description = "Secret Manager secret to hold OIDC_CLIENT_SECRET (add a version, copy into Kubernetes Secret etl-monitor-oidc)."
-  value       = google_secret_manager_secret.oidc_client_secret.secret_id
+  value       = google_secret_manager_secret.control_plane["oidc_client_secret"].secret_id
 }
 
 output "bigquery_datasets" {

@@ -162,18 +162,21 @@ suite('charts/etl-monitor rendered by helm-render', () => {
     });
   });
 
-  test('migration Job is a pre-install/pre-upgrade hook running `migrate` with the same config inline', () => {
+  test('migration Job is a pre-install/pre-upgrade hook running `migrate` with only DATABASE_URL', () => {
     const job = find(rendered.default.objects, 'Job', 'etl-monitor-migrate');
     expect(job.metadata.annotations).toEqual({
       'helm.sh/hook': 'pre-install,pre-upgrade',
       'helm.sh/hook-weight': '0',
       'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
     });
-    const container = podSpecOf(job)!.containers[0] as any;
-    expect(container.args).toEqual(['migrate']);
-    const config = find(rendered.default.objects, 'ConfigMap', 'etl-monitor-config').data as Record<string, string>;
-    const inline = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
-    expect(inline).toEqual(config);
+    const pod = podSpecOf(job)! as any;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.serviceAccountName).toBeUndefined();
+    expect(pod.containers[0].args).toEqual(['migrate']);
+    expect(pod.containers[0].env).toEqual([
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'etl-monitor-database', key: 'DATABASE_URL' } } },
+    ]);
     expect(rendered.default.text.trimEnd().split('\n---\n').at(-1)).toContain('# Source: etl-monitor/templates/migrate-job.yaml');
   });
 

@@ -72,13 +72,15 @@ suite('k8s/ kustomize manifests', () => {
     expect(Object.keys(config).filter((name) => !CONTRACT_ENV.has(name))).toEqual([]);
   });
 
-  test('dev overlay: one replica, no PDB, development IdP, in-cluster PostgreSQL and Firebird, all Secrets generated', () => {
+  test('dev overlay: one replica, no PDB, development mode, in-cluster PostgreSQL and Firebird, all Secrets generated', () => {
     const objects = built.dev;
     expect((find(objects, 'Deployment', 'etl-monitor').spec as any).replicas).toBe(1);
     expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
     expect(find(objects, 'ConfigMap', 'etl-monitor-config').data).toMatchObject({
-      NODE_ENV: 'development', ETL_DEV_IDP: 'true', ETL_RUNTIME: 'kubernetes', ETL_EXTRACTOR_IMAGE: 'etl-monitor/etl:dev',
+      NODE_ENV: 'development', ETL_RUNTIME: 'kubernetes', ETL_EXTRACTOR_IMAGE: 'etl-monitor/etl:dev', PUBLIC_URL: 'http://127.0.0.1:8080',
     });
+    // config.ts refuses the development IdP with the kubernetes runtime.
+    expect(find(objects, 'ConfigMap', 'etl-monitor-config').data).not.toHaveProperty('ETL_DEV_IDP');
     expect(containersOf(find(objects, 'Deployment', 'etl-monitor')).map((c) => c.image)).toEqual(['etl-monitor/api:dev']);
     for (const name of ['postgres', 'firebird']) {
       expect(find(objects, 'Service', name).spec).toMatchObject({ selector: { 'app.kubernetes.io/name': name } });

@@ -58,8 +58,7 @@ app.kubernetes.io/component: control-plane
 {{- printf "%s:%s" .Values.image.repository .Values.image.tag }}
 {{- end }}
 
-{{/* Non-secret environment of the control plane: the ConfigMap's data and the migration hook's env
-     (the hook runs before the ConfigMap exists, so it gets the same values inline). */}}
+{{/* Non-secret environment of the control plane (the ConfigMap's data; also hashed into checksum/config). */}}
 {{- define "etl-monitor.configData" -}}
 NODE_ENV: {{ .Values.config.nodeEnv | quote }}
 PORT: "8080"
