@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import nock from 'nock';
 import { OAuth2Client } from 'google-auth-library';
 import { CloudLoggingLogReader } from '../../services/api/src/adapters/logs/cloud-logging-reader.js';
+import { createExecutionLogReader } from '../../services/api/src/adapters/logs/create-execution-log-reader.js';
 import { executionLogWindow } from '../../services/api/src/adapters/logs/log-reader.js';
 
 const API = 'https://logging.googleapis.com';
@@ -117,37 +118,34 @@ describe('CloudLoggingLogReader mapping and pagination', () => {
 });
 
 describe('CloudLoggingLogReader failures are results, not exceptions', () => {
-  test('403 PERMISSION_DENIED → permission-denied naming roles/logging.viewer', async () => {
-    interceptList(403, { error: { code: 403, message: 'Permission denied for all log views', status: 'PERMISSION_DENIED' } });
-    expect(await reader().read({ executionId: 'abc', window })).toEqual({
-      ok: false,
+  test.each([
+    {
+      status: 403,
+      error: { code: 403, message: 'Permission denied for all log views', status: 'PERMISSION_DENIED' },
       reason: 'permission-denied',
       message: "Cloud Logging refused to list entries in project proj-1: the control plane's service account lacks roles/logging.viewer.",
-    });
-  });
-
-  test('503 UNAVAILABLE → unavailable with the API message', async () => {
-    interceptList(503, { error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } });
-    expect(await reader().read({ executionId: 'abc', window })).toEqual({
-      ok: false,
+    },
+    {
+      status: 503,
+      error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' },
       reason: 'unavailable',
       message: 'Cloud Logging is unavailable or did not answer in time (The service is currently unavailable.); try again shortly.',
-    });
-  });
-
-  test('401 → unauthenticated (Workload Identity hint)', async () => {
-    interceptList(401, { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } });
-    const result = await reader().read({ executionId: 'abc', window });
-    expect(result.ok === false && result.reason).toBe('unauthenticated');
-  });
-
-  test('400 INVALID_ARGUMENT → invalid-request carrying the API explanation', async () => {
-    interceptList(400, { error: { code: 400, message: 'Unparseable filter: syntax error at line 1', status: 'INVALID_ARGUMENT' } });
-    expect(await reader().read({ executionId: 'abc', window })).toEqual({
-      ok: false,
+    },
+    {
+      status: 401,
+      error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' },
+      reason: 'unauthenticated',
+      message: "Cloud Logging rejected the control plane's credentials: check its Workload Identity binding (or Application Default Credentials).",
+    },
+    {
+      status: 400,
+      error: { code: 400, message: 'Unparseable filter: syntax error at line 1', status: 'INVALID_ARGUMENT' },
       reason: 'invalid-request',
       message: 'Cloud Logging rejected the log query for project proj-1: Unparseable filter: syntax error at line 1',
-    });
+    },
+  ])('HTTP $status $error.status → $reason', async ({ status, error, reason, message }) => {
+    interceptList(status, { error });
+    expect(await reader().read({ executionId: 'abc', window })).toEqual({ ok: false, reason, message });
   });
 
   test('an API that does not answer → unavailable once the deadline passes (no hanging page)', async () => {
@@ -171,4 +169,25 @@ test('executionLogWindow pads 5 minutes on both sides and runs to now while unfi
     from: new Date('2026-03-01T09:55:00Z'),
     to: new Date('2026-03-01T10:12:00Z'),
   });
+});
+
+test('createExecutionLogReader: Kubernetes + cloud-logging asks Cloud Logging (with the namespace) once the pod is gone', async () => {
+  const seen = interceptList(200, { entries: [{ timestamp: '2026-03-01T10:00:01Z', severity: 200, jsonPayload: { message: 'archived' } }] });
+  const reader = createExecutionLogReader({
+    runtime: 'kubernetes',
+    logsBackend: 'cloud-logging',
+    googleCloudProject: 'proj-1',
+    namespace: 'etl-jobs',
+    live: async () => undefined,
+    authClient: testAuthClient(),
+  });
+  expect(await reader.read({ executionId: 'abc', window })).toEqual({
+    ok: true,
+    source: 'cloud-logging',
+    lines: [{ time: '2026-03-01T10:00:01.000Z', severity: 'INFO', message: 'archived' }],
+  });
+  expect(seen.body?.filter).toBe(
+    'resource.type="k8s_container" AND resource.labels.namespace_name="etl-jobs" AND labels.etl_monitor_execution="abc" AND ' +
+      'timestamp>="2026-03-01T10:00:00.000Z" AND timestamp<="2026-03-01T11:00:00.000Z"',
+  );
 });

@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
 import { CompositeLogReader } from '../../services/api/src/adapters/logs/composite-log-reader.js';
+import { createExecutionLogReader } from '../../services/api/src/adapters/logs/create-execution-log-reader.js';
 import type { ExecutionLogQuery, ExecutionLogReader, LogReadResult } from '../../services/api/src/adapters/logs/log-reader.js';
 
 const query: ExecutionLogQuery = { executionId: 'abc', window: { from: new Date('2026-03-01T10:00:00Z'), to: new Date('2026-03-01T11:00:00Z') } };
@@ -91,4 +92,17 @@ test('local mode without archive: a read error is reported, not hidden', async (
     },
   });
   expect(await reader.read(query)).toEqual({ ok: false, reason: 'unavailable', message: 'Reading the local log failed: EACCES: permission denied, open .local/logs/abc.log' });
+});
+
+test('createExecutionLogReader: Kubernetes without Cloud Logging reads the pod and reports the missing backend once it is gone', async () => {
+  const reader = createExecutionLogReader({ runtime: 'kubernetes', logsBackend: 'local', live: async (id) => (id === 'running' ? podLines : undefined) });
+  const live = await reader.read({ ...query, executionId: 'running' });
+  expect(live.ok && live.source).toBe('pod');
+  const gone = await reader.read(query);
+  expect(gone.ok === false && gone.reason).toBe('not-configured');
+});
+
+test('createExecutionLogReader: local runtime labels lines as local output', async () => {
+  const reader = createExecutionLogReader({ runtime: 'local', logsBackend: 'local', live: async () => ['plain line'] });
+  expect(await reader.read(query)).toEqual({ ok: true, source: 'local', lines: [{ time: '', severity: 'INFO', message: 'plain line' }] });
 });
