@@ -159,6 +159,14 @@ describe('CloudLoggingLogReader failures are results, not exceptions', () => {
   });
 });
 
+test('consoleUrl uses the reader\'s project and namespace', () => {
+  expect(reader('etl-jobs').consoleUrl('abc', window)).toBe(
+    'https://console.cloud.google.com/logs/query' +
+      ';query=resource.type%3D%22k8s_container%22%0Aresource.labels.namespace_name%3D%22etl-jobs%22%0Alabels.etl_monitor_execution%3D%22abc%22' +
+      ';timeRange=2026-03-01T10%3A00%3A00.000Z%2F2026-03-01T11%3A00%3A00.000Z?project=proj-1',
+  );
+});
+
 test('executionLogWindow pads 5 minutes on both sides and runs to now while unfinished', () => {
   const started = new Date('2026-03-01T10:00:00Z');
   expect(executionLogWindow(started, new Date('2026-03-01T10:20:00Z'), new Date('2026-03-02T00:00:00Z'))).toEqual({

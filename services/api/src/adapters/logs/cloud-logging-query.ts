@@ -46,9 +46,9 @@ export function entriesFilter(scope: ExecutionLogScope, window: LogWindow, minSe
 }
 
 /**
- * Percent-encodes for the console's path parameters (`;query=…;timeRange=…`). Beyond
- * encodeURIComponent, `( ) ! * '` are escaped too: the console is an Angular app whose router
- * reads parentheses in a path as auxiliary routes.
+ * Percent-encodes for the console's path parameters (`;query=…;timeRange=…`): `;`, `=`, `/`, `?`
+ * and newlines must not pass raw, and `( ) ! * '` (left alone by encodeURIComponent) are escaped
+ * too so no character with a meaning in a URL path reaches the console unencoded.
  */
 function encodeConsoleParameter(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

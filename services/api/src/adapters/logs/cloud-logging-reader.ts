@@ -7,9 +7,9 @@
  */
 import { Logging, type Entry } from '@google-cloud/logging';
 import { classifyLogReadError } from './cloud-logging-errors.js';
-import { entriesFilter } from './cloud-logging-query.js';
+import { cloudLoggingConsoleUrl, entriesFilter } from './cloud-logging-query.js';
 import { normalizeSeverity, type LogLine } from './log-line.js';
-import type { ExecutionLogQuery, ExecutionLogReader, LogReadResult } from './log-reader.js';
+import type { ExecutionLogQuery, ExecutionLogReader, LogReadResult, LogWindow } from './log-reader.js';
 
 export interface CloudLoggingReaderOptions {
   projectId: string;
@@ -66,6 +66,11 @@ export class CloudLoggingLogReader implements ExecutionLogReader {
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     };
     this.logging = new Logging(clientOptions as ConstructorParameters<typeof Logging>[0]);
+  }
+
+  /** "Open in Cloud Logging" link for the same lines this reader returns (same project and namespace). */
+  consoleUrl(executionId: string, window: LogWindow): string {
+    return cloudLoggingConsoleUrl(this.options.projectId, executionId, window, this.options.namespace ? { namespace: this.options.namespace } : {});
   }
 
   async read(query: ExecutionLogQuery): Promise<LogReadResult> {
