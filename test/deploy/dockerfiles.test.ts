@@ -74,6 +74,8 @@ describe.each(FILES)('%s', (file) => {
 
   test('runs as numeric non-root uid 10001 with an exec-form node ENTRYPOINT (the contract entry point)', () => {
     expect(args(runtime, 'USER')).toEqual(['10001:10001']);
+    // A uid with no usable home makes os.homedir() throw in dependencies that call it on import.
+    expect(args(runtime, 'ENV').join(' ')).toMatch(/\bHOME=\/tmp\b/);
     const entrypoint = args(runtime, 'ENTRYPOINT');
     expect(entrypoint).toHaveLength(1);
     expect(JSON.parse(entrypoint[0])).toEqual(['node', '--enable-source-maps', IMAGES[file].entrypoint]);
