@@ -32,6 +32,9 @@ export interface CloudLoggingReaderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_PAGE_SIZE = 500;
+/** entries.list refuses a larger page size. */
+const MAX_PAGE_SIZE = 1000;
 
 /** Rejects with a DEADLINE_EXCEEDED-coded error when `promise` has not settled after `ms`. */
 async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -45,9 +48,6 @@ async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
-const DEFAULT_PAGE_SIZE = 500;
-/** entries.list refuses a larger page size. */
-const MAX_PAGE_SIZE = 1000;
 
 /** jsonPayload keys that are LogLine's own properties (or agent metadata), not `fields`. */
 const PAYLOAD_KEYS_NOT_FIELDS = new Set(['message', 'severity', 'time', 'timestamp']);
