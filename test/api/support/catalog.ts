@@ -22,12 +22,12 @@ export interface SampleIds {
 export async function createSample(
   admin: SignedIn,
   destinationUrl: string,
-  options: { name: string; sql?: string; table?: string; cron?: string; timeZone?: string; active?: boolean; host?: string; password?: string; maxRuntimeSeconds?: number },
+  options: { name: string; sql?: string; table?: string; cron?: string; timeZone?: string; active?: boolean; host?: string; port?: number; password?: string; maxRuntimeSeconds?: number },
 ): Promise<SampleIds> {
   const source = await post(admin, '/sources', {
     name: `${options.name} source`,
     host: options.host ?? firebird.host,
-    port: firebird.port,
+    port: options.port ?? firebird.port,
     database: firebird.employeeDatabase,
     user: firebird.readerUser,
     password: options.password ?? firebird.readerPassword,

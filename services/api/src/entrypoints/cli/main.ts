@@ -7,7 +7,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, loadConfig } from '../../config.js';
-import { migrateDatabase } from '../../bootstrap/control-plane.js';
+import { createControlPlane, migrateDatabase } from '../../bootstrap/control-plane.js';
+import { seedDemo } from '../../bootstrap/seed-demo.js';
 import { startServer } from '../../bootstrap/server.js';
 
 async function serve(): Promise<void> {
@@ -38,6 +39,20 @@ async function migrate(): Promise<void> {
   console.info(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 }
 
+async function seed(args: { firebirdHost: string; firebirdPort: number; firebirdUser: string; firebirdPasswordEnv: string; destinationUrlEnv: string }): Promise<void> {
+  const password = process.env[args.firebirdPasswordEnv];
+  const destinationUrl = process.env[args.destinationUrlEnv];
+  const missing = [!password && args.firebirdPasswordEnv, !destinationUrl && args.destinationUrlEnv].filter(Boolean);
+  if (missing.length) throw new ConfigError(missing.map((name) => `${name} is required for seed-demo`));
+  const controlPlane = await createControlPlane(loadConfig(), { log: { info: () => {}, error: console.error } });
+  try {
+    const report = await seedDemo(controlPlane.services, { firebirdHost: args.firebirdHost, firebirdPort: args.firebirdPort, firebirdUser: args.firebirdUser, firebirdPassword: password!, destinationUrl: destinationUrl! });
+    console.info(`seed-demo: created ${report.created.length ? report.created.join(', ') : 'nothing'}; kept ${report.kept.length} existing item(s)`);
+  } finally {
+    await controlPlane.close();
+  }
+}
+
 function fail(err: unknown): never {
   console.error(err instanceof ConfigError ? err.message : `etl-monitor: ${(err as Error)?.stack ?? String(err)}`);
   process.exit(err instanceof ConfigError ? 78 : 1);
@@ -47,6 +62,18 @@ await yargs(hideBin(process.argv))
   .scriptName('etl-monitor')
   .command('serve', 'Start the control plane (HTTP server and runtime)', {}, () => serve().catch(fail))
   .command('migrate', 'Apply database migrations and exit', {}, () => migrate().catch(fail))
+  .command(
+    'seed-demo',
+    'Development: create the sample catalog (Firebird employee → local Postgres) unless it exists',
+    (y) =>
+      y
+        .option('firebird-host', { type: 'string', default: '127.0.0.1' })
+        .option('firebird-port', { type: 'number', default: 3050 })
+        .option('firebird-user', { type: 'string', default: 'ETL_READER' })
+        .option('firebird-password-env', { type: 'string', default: 'ETL_DEMO_FIREBIRD_PASSWORD', describe: 'environment variable holding the password' })
+        .option('destination-url-env', { type: 'string', default: 'ETL_DEMO_DESTINATION_URL', describe: 'environment variable holding the postgres:// URL' }),
+    (args) => seed(args).catch(fail),
+  )
   .demandCommand(1, 'Name a command: serve or migrate')
   .strict()
   .help()

@@ -151,7 +151,8 @@ export class LocalRuntime implements Runtime {
     let child: ChildProcess;
     try {
       // The output file descriptor goes straight to the child, so its log survives a control-plane crash.
-      child = spawn(this.extractor.command, this.extractor.args, { env, stdio: ['ignore', output, output] });
+      // Own process group: a Ctrl-C in the control plane's terminal must not hit runs; close() stops them with SIGTERM.
+      child = spawn(this.extractor.command, this.extractor.args, { env, stdio: ['ignore', output, output], detached: true });
     } finally {
       closeSync(output);
     }
