@@ -7,43 +7,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { args, parseDockerfile } from './support/dockerfile.js';
 import { REPO_ROOT } from './support/tools.js';
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-interface Stage {
-  base: string;
-  name: string;
-  instructions: Instruction[];
-}
-
-/** Joins `\` continuations, drops comments, splits into stages at FROM. */
-function parseDockerfile(file: string): { preamble: Instruction[]; stages: Stage[] } {
-  const logical = readFileSync(path.join(REPO_ROOT, file), 'utf8')
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const preamble: Instruction[] = [];
-  const stages: Stage[] = [];
-  for (const line of logical) {
-    const [, keyword, args] = /^(\S+)\s*(.*)$/.exec(line)!;
-    const instruction = { keyword: keyword.toUpperCase(), args: args.replace(/\s+/g, ' ') };
-    if (instruction.keyword === 'FROM') {
-      const [, base, name] = /^(\S+)(?: AS (\S+))?$/i.exec(instruction.args)!;
-      stages.push({ base, name: name ?? String(stages.length), instructions: [] });
-    } else if (stages.length === 0) {
-      preamble.push(instruction);
-    } else {
-      stages.at(-1)!.instructions.push(instruction);
-    }
-  }
-  return { preamble, stages };
-}
-
-const args = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
 const IMAGES = {
   'Dockerfile.api': { entrypoint: 'dist/services/api/src/entrypoints/cli/main.js', title: 'etl-monitor-api' },
