@@ -1,0 +1,193 @@
+/**
+ * Firebird statement metadata -> {@link SourceColumn}, and exact decoding of the values.
+ *
+ * node-firebird 2.17.1 decodes DATE/TIME/TIMESTAMP into JS Dates with local-time setters (the
+ * process time zone leaks in, DST gaps shift wall clocks, 100 µs digits are cut) and scaled
+ * SMALLINT/INTEGER into binary floats. So for those columns we replace the `decode` method of the
+ * statement's own output descriptors (per statement, not the driver's classes) with decoders that
+ * read the raw wire integers and format exact text. INT64/INT128 use the driver's
+ * `numericMode: 'string'`, which is exact.
+ */
+import Firebird from 'node-firebird';
+import type { CellValue, FirebirdType, SourceColumn } from '../columns.js';
+import { STORAGE_PRECISION } from '../columns.js';
+
+const T = Firebird.SQL_TYPES;
+const OCTETS_CHARSET_ID = 1;
+const BLOB_SUBTYPE_TEXT = 1;
+
+/** The part of node-firebird's output descriptor (SQLVar*) we read. Not in its public typings. */
+export interface WireColumn {
+  type: number;
+  subType: number;
+  scale: number;
+  length: number;
+  nullable: boolean;
+  field?: string;
+  relation?: string;
+  alias?: string;
+  charSetId?: number;
+  decode: (data: WireReader, lowerV13: boolean, options?: unknown) => unknown;
+}
+
+/** The XDR reader the driver passes to `decode`. */
+export interface WireReader {
+  readInt(): number;
+  readUInt(): number;
+}
+
+export function describeWireColumn(wire: WireColumn, index: number): SourceColumn {
+  const sourceName = wire.alias || wire.field || `COLUMN_${index + 1}`;
+  const base = { index, sourceName, nullable: wire.nullable !== false, scale: 0 };
+  const scale = wire.scale < 0 ? -wire.scale : 0;
+  const fixed = (storage: keyof typeof STORAGE_PRECISION): SourceColumn =>
+    scale > 0 ? { ...base, type: 'NUMERIC', scale, precision: STORAGE_PRECISION[storage] } : { ...base, type: storage, precision: STORAGE_PRECISION[storage] };
+  switch (wire.type) {
+    case T.SQL_SHORT:
+      return fixed('SMALLINT');
+    case T.SQL_LONG:
+      return fixed('INTEGER');
+    case T.SQL_INT64:
+      return fixed('BIGINT');
+    case T.SQL_INT128:
+      return fixed('INT128');
+    case T.SQL_FLOAT:
+      return { ...base, type: 'FLOAT' };
+    case T.SQL_DOUBLE:
+    case T.SQL_D_FLOAT:
+      return { ...base, type: 'DOUBLE PRECISION' };
+    case T.SQL_DEC16:
+    case T.SQL_DEC34:
+      return { ...base, type: 'DECFLOAT' };
+    case T.SQL_TYPE_DATE:
+      return { ...base, type: 'DATE' };
+    case T.SQL_TYPE_TIME:
+      return { ...base, type: 'TIME' };
+    case T.SQL_TIMESTAMP:
+      return { ...base, type: 'TIMESTAMP' };
+    case T.SQL_TIME_TZ:
+    case T.SQL_TIME_TZ_EX:
+      return { ...base, type: 'TIME WITH TIME ZONE' };
+    case T.SQL_TIMESTAMP_TZ:
+    case T.SQL_TIMESTAMP_TZ_EX:
+      return { ...base, type: 'TIMESTAMP WITH TIME ZONE' };
+    case T.SQL_TEXT:
+      return { ...base, type: wire.charSetId === OCTETS_CHARSET_ID ? 'BLOB BINARY' : 'CHAR' };
+    case T.SQL_VARYING:
+      return { ...base, type: wire.charSetId === OCTETS_CHARSET_ID ? 'BLOB BINARY' : 'VARCHAR' };
+    case T.SQL_NULL:
+      return { ...base, type: 'VARCHAR' };
+    case T.SQL_BLOB:
+      return { ...base, type: wire.subType === BLOB_SUBTYPE_TEXT ? 'BLOB TEXT' : 'BLOB BINARY' };
+    case T.SQL_BOOLEAN:
+      return { ...base, type: 'BOOLEAN' };
+    default:
+      throw new UnsupportedColumnType(sourceName, wire.type);
+  }
+}
+
+export class UnsupportedColumnType extends Error {
+  constructor(
+    readonly column: string,
+    readonly wireType: number,
+  ) {
+    super(`column ${column} has a Firebird type the extractor cannot load (wire type ${wireType}, e.g. an ARRAY); cast it in the script`);
+  }
+}
+
+// ---- exact decoders -------------------------------------------------------------------------
+
+/** Days between the Firebird date epoch (1858-11-17) and 1970-01-01. */
+const FIREBIRD_DATE_EPOCH_OFFSET = 40587;
+const MS_PER_DAY = 86_400_000;
+/** Firebird keeps time of day in units of 100 µs. */
+const TIME_UNITS_PER_SECOND = 10_000;
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export function formatFirebirdDate(days: number): string {
+  const d = new Date((days - FIREBIRD_DATE_EPOCH_OFFSET) * MS_PER_DAY);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+}
+
+/** "HH:MM:SS" plus the 100 µs fraction without trailing zeros ("13:45:30.1234", "12:00:00.5"). */
+export function formatFirebirdTime(units: number): string {
+  const totalSeconds = Math.floor(units / TIME_UNITS_PER_SECOND);
+  const fraction = units % TIME_UNITS_PER_SECOND;
+  const text = `${pad(Math.floor(totalSeconds / 3600), 2)}:${pad(Math.floor(totalSeconds / 60) % 60, 2)}:${pad(totalSeconds % 60, 2)}`;
+  return fraction === 0 ? text : `${text}.${pad(fraction, 4).replace(/0+$/, '')}`;
+}
+
+/** Exact decimal text of an integer coefficient with a scale (coefficient 12345, scale 2 -> "123.45"). */
+export function formatScaled(coefficient: number | bigint, scale: number): string {
+  const negative = coefficient < 0;
+  const digits = (negative ? -BigInt(coefficient) : BigInt(coefficient)).toString().padStart(scale + 1, '0');
+  const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${text}` : text;
+}
+
+/** A FLOAT arrives widened to double (1.1 -> 1.100000023841858): the shortest text that is the same float32. */
+export function roundFloat32(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
+}
+
+/**
+ * Installs exact decoders on the statement's output descriptors. Must be called after prepare and
+ * before the first fetch. The null handling mirrors the driver (`lowerV13` = protocol < 13 sends a
+ * null flag after each value; newer protocols send a null bitmap and skip null values).
+ */
+export function installExactDecoders(wireColumns: WireColumn[], columns: readonly SourceColumn[]): void {
+  const withNullFlag = (read: (data: WireReader) => string) =>
+    function decode(data: WireReader, lowerV13: boolean): string | null {
+      const value = read(data);
+      return !lowerV13 || !data.readInt() ? value : null;
+    };
+  wireColumns.forEach((wire, i) => {
+    const column = columns[i]!;
+    switch (column.type) {
+      case 'DATE':
+        wire.decode = withNullFlag((data) => formatFirebirdDate(data.readInt()));
+        break;
+      case 'TIME':
+        wire.decode = withNullFlag((data) => formatFirebirdTime(data.readUInt()));
+        break;
+      case 'TIMESTAMP':
+        wire.decode = withNullFlag((data) => {
+          const days = data.readInt();
+          return `${formatFirebirdDate(days)}T${formatFirebirdTime(data.readUInt())}`;
+        });
+        break;
+      case 'NUMERIC':
+        if (wire.type === T.SQL_SHORT || wire.type === T.SQL_LONG) {
+          wire.decode = withNullFlag((data) => formatScaled(data.readInt(), column.scale));
+        }
+        break;
+      default:
+        break;
+    }
+  });
+}
+
+/** Converts what the driver produced into the extractor's {@link CellValue} (after blobs were read). */
+export function normalizeValue(column: SourceColumn, value: unknown): CellValue {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'FLOAT':
+      return roundFloat32(value as number);
+    case 'CHAR':
+      // Firebird pads CHAR(n) with spaces and ignores trailing spaces in comparisons: keep the value.
+      return (value as string).replace(/ +$/, '');
+    case 'TIME WITH TIME ZONE':
+    case 'TIMESTAMP WITH TIME ZONE':
+      return (value as Date).toISOString();
+    case 'DECFLOAT':
+      return String(value);
+    default:
+      return value as CellValue;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Charset handling. The extractor attaches with the connection charset (lc_ctype) equal to the
+ * charset the source declares, or for a NONE database to the charset its bytes really are
+ * (`legacyCharset`). The server then sends every text value in that charset (transliterating
+ * columns of other charsets), and text BLOBs arrive as bytes in that charset too, so one decoder
+ * per run is right for every text value.
+ *
+ * WIN1252 is decoded by table (0x80-0x9F are € ‚ ƒ „ … “ ” – — ™ œ Ÿ etc., not C1 controls); its
+ * five unassigned bytes (0x81 0x8D 0x8F 0x90 0x9D) and invalid UTF-8 decode to U+FFFD, which is
+ * how we detect undecodable bytes: a U+FFFD in a decoded value fails the run, naming the value.
+ */
+import iconv from 'iconv-lite';
+import type { SourceSpec } from '../../../contract/src/job-spec.js';
+
+export type ConnectionCharset = 'UTF8' | 'WIN1252' | 'ISO8859_1';
+
+export function connectionCharset(source: Pick<SourceSpec, 'charset' | 'legacyCharset'>): ConnectionCharset {
+  if (source.charset !== 'NONE') return source.charset;
+  // NONE without a declared legacy charset: insist on valid UTF-8 (anything else fails loudly).
+  return source.legacyCharset ?? 'UTF8';
+}
+
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+export function hasUndecodableText(text: string): boolean {
+  return text.includes(REPLACEMENT_CHARACTER);
+}
+
+/** Decodes text BLOB bytes that arrive in the connection charset. */
+export function decodeText(bytes: Buffer, charset: ConnectionCharset): string {
+  switch (charset) {
+    case 'UTF8':
+      return bytes.toString('utf8');
+    case 'ISO8859_1':
+      return bytes.toString('latin1');
+    case 'WIN1252':
+      return iconv.decode(bytes, 'win1252');
+  }
+}
