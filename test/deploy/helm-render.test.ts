@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { buildRenderer, missingTool, render } from './support/tools.js';
+import { buildRenderer, missingTool, REPO_ROOT, render, run } from './support/tools.js';
 
 const skipReason = missingTool('go', 'Debian golang-go + Helm template libraries; run scripts/install-system-deps.sh');
 const suite = skipReason ? describe.skip : describe;
@@ -24,6 +24,11 @@ function documentOf(output: string, kind: string): string {
 suite('scripts/helm-render', () => {
   beforeAll(() => {
     renderer = buildRenderer();
+  });
+
+  test('main.go is gofmt-clean', () => {
+    const result = run('gofmt', ['-l', path.join(REPO_ROOT, 'scripts/helm-render')]);
+    expect({ status: result.status, unformatted: result.stdout }).toEqual({ status: 0, unformatted: '' });
   });
 
   test('renders like helm template: order by file then kind, hooks last, comment-only docs kept', () => {
