@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { conventionProblems, K8sObject, parseManifests, podSpecOf, referencedSecrets, schemaProblemsOfAll, securityProblems } from './support/k8s-checks.js';
+import { conventionProblems, findObject as find, K8sObject, parseManifests, podSpecOf, referencedSecrets, schemaProblemsOfAll, securityProblems } from './support/k8s-checks.js';
 import { CONTRACT_ENV, CONTRACT_ROLE_RULES } from './support/contract.js';
 import { buildRenderer, CHART_DIR, missingTool, render } from './support/tools.js';
 
@@ -26,11 +26,6 @@ type Profile = keyof typeof PROFILES;
 let renderer: string;
 const rendered = {} as Record<Profile, { text: string; objects: K8sObject[] }>;
 
-function find(objects: K8sObject[], kind: string, name: string): K8sObject {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`${kind}/${name} not rendered`);
-  return found;
-}
 
 suite('charts/etl-monitor rendered by helm-render', () => {
   beforeAll(() => {

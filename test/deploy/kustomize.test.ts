@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONTRACT_ENV, CONTRACT_ROLE_RULES, EXTERNAL_SECRETS } from './support/contract.js';
 import {
-  containersOf, conventionProblems, K8sObject, parseManifests, podSpecOf, referencedSecrets, schemaProblemsOfAll, securityProblems,
+  containersOf, conventionProblems, findObject as find, K8sObject, parseManifests, podSpecOf, referencedSecrets, schemaProblemsOfAll, securityProblems,
 } from './support/k8s-checks.js';
 import { byIdentity, serializeBase, withoutHelm } from './support/kustomize-base.js';
 import { buildRenderer, CHART_DIR, missingTool, REPO_ROOT, render, run } from './support/tools.js';
@@ -27,11 +27,6 @@ function kustomize(dir: string): K8sObject[] {
   return parseManifests(result.stdout);
 }
 
-function find(objects: K8sObject[], kind: string, name: string): K8sObject {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`${kind}/${name} missing`);
-  return found;
-}
 
 const built = {} as Record<(typeof OVERLAYS)[number], K8sObject[]>;
 

@@ -22,6 +22,13 @@ export function parseManifests(text: string): K8sObject[] {
     .filter((obj): obj is K8sObject => obj !== null);
 }
 
+/** The one object of `kind` named `name`; throws when it was not rendered. */
+export function findObject(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} not rendered`);
+  return found;
+}
+
 /** GKE CRDs have no kubernetes-models schema; their shape is checked by `crdProblems`. */
 const GKE_CRDS = new Set(['networking.gke.io/v1/ManagedCertificate', 'networking.gke.io/v1beta1/FrontendConfig']);
 
