@@ -45,7 +45,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       oidc = { issuer: `${publicUrl}${DEV_IDP_PATH}`, clientId: 'etl-monitor-dev', clientSecret: randomBytes(24).toString('hex'), scopes: ['openid', 'email', 'profile', 'groups'], groupsClaim: 'groups' };
       devIdp = createDevIdentityProvider({
         issuer: oidc.issuer,
-        mountPath: DEV_IDP_PATH,
         clientId: oidc.clientId,
         clientSecret: oidc.clientSecret,
         redirectUri: `${publicUrl}/auth/callback`,

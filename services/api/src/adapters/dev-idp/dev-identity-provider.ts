@@ -25,8 +25,6 @@ export const DEV_USERS: readonly DevUser[] = [
 export interface DevIdentityProviderOptions {
   /** Where the provider is reachable, e.g. http://127.0.0.1:8080/dev-idp. */
   issuer: string;
-  /** Path it is mounted at in the app, e.g. /dev-idp. */
-  mountPath: string;
   clientId: string;
   clientSecret: string;
   redirectUri: string;
@@ -70,7 +68,6 @@ export function createDevIdentityProvider(options: DevIdentityProviderOptions): 
         },
       };
     },
-    interactions: { url: (_ctx, interaction) => `${options.mountPath}/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     cookies: { keys: [randomBytes(32).toString('hex')] },
   };

@@ -9,10 +9,11 @@ import { hideBin } from 'yargs/helpers';
 import { ConfigError, loadConfig } from '../../config.js';
 import { createControlPlane, migrateDatabase } from '../../bootstrap/control-plane.js';
 import { seedDemo } from '../../bootstrap/seed-demo.js';
-import { startServer } from '../../bootstrap/server.js';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  // Loaded here only: it pulls in the HTTP stack and the dev IdP, which migrate/seed do not need.
+  const { startServer } = await import('../../bootstrap/server.js');
   const running = await startServer(config);
   console.info(`ETL Monitor listening on ${running.url} (runtime ${config.runtime}${config.devIdp ? ', development identity provider' : ''})`);
   let stopping = false;

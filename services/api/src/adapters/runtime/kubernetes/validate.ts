@@ -24,7 +24,8 @@ function schemaCheck(object: KubernetesObject): void {
   const Model = object.kind ? models[object.kind] : undefined;
   if (!Model) throw new InvalidObjectError(`no schema to validate ${describe(object)} against`);
   try {
-    new Model(object as never).validate();
+    // Validate the wire form (Dates become strings exactly as the client serialises them).
+    new Model(JSON.parse(JSON.stringify(object)) as never).validate();
   } catch (err) {
     throw new InvalidObjectError(`${describe(object)} is invalid: ${(err as Error).message}`);
   }
