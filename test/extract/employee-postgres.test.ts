@@ -33,7 +33,7 @@ describe('EMPLOYEE -> postgres', () => {
       { column_name: 'last_name', data_type: 'text', numeric_precision: null, numeric_scale: null, description: 'Firebird column LAST_NAME (VARCHAR)' },
       { column_name: 'hire_date', data_type: 'timestamp without time zone', numeric_precision: null, numeric_scale: null, description: 'Firebird column HIRE_DATE (TIMESTAMP)' },
       { column_name: 'dept_no', data_type: 'text', numeric_precision: null, numeric_scale: null, description: 'Firebird column DEPT_NO (CHAR)' },
-      { column_name: 'salary', data_type: 'numeric', numeric_precision: 18, numeric_scale: 2, description: 'Firebird column SALARY (NUMERIC scale 2)' },
+      { column_name: 'salary', data_type: 'numeric', numeric_precision: 19, numeric_scale: 2, description: 'Firebird column SALARY (NUMERIC scale 2)' },
       { column_name: 'full_name', data_type: 'text', numeric_precision: null, numeric_scale: null, description: 'Firebird column FULL_NAME (VARCHAR)' },
     ]);
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);

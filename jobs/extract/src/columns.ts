@@ -29,6 +29,8 @@ export interface SourceColumn {
   index: number;
   /** Name as Firebird reports it (the alias, else the field name). */
   sourceName: string;
+  /** Table the column comes from (empty for expressions). */
+  table?: string;
   type: FirebirdType;
   /** Digits after the decimal point (0 for integers). */
   scale: number;
@@ -45,9 +47,9 @@ export interface Column extends SourceColumn {
 /**
  * Maximum decimal digits per storage width. Firebird's statement description carries the storage
  * type (SMALLINT/INTEGER/BIGINT/INT128) and the scale, not the declared precision, so a NUMERIC(10,2)
- * is described as "BIGINT storage, scale 2" and gets precision 18.
+ * is described as "BIGINT storage, scale 2" and gets precision 19 (every value the storage can hold fits).
  */
-export const STORAGE_PRECISION = { SMALLINT: 4, INTEGER: 9, BIGINT: 18, INT128: 38 } as const;
+export const STORAGE_PRECISION = { SMALLINT: 5, INTEGER: 10, BIGINT: 19, INT128: 39 } as const;
 
 /**
  * The value of one cell after decoding, destination independent:

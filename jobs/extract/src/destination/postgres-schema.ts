@@ -10,9 +10,9 @@ export function postgresType(column: SourceColumn): string {
     case 'BIGINT':
       return 'bigint';
     case 'INT128':
-      return 'numeric(38,0)';
+      return 'numeric(39,0)';
     case 'NUMERIC':
-      return `numeric(${column.precision ?? 38},${column.scale})`;
+      return `numeric(${column.precision ?? 39},${column.scale})`;
     case 'FLOAT':
       return 'real';
     case 'DOUBLE PRECISION':

@@ -11,11 +11,11 @@
 import Firebird from 'node-firebird';
 import type { Database, Options, QueryCallback, QueryOptions, Transaction, Statement } from 'node-firebird';
 import type { SourceSpec } from '../../../contract/src/job-spec.js';
-import type { CellValue, Row, SourceColumn } from '../columns.js';
+import type { Row, SourceColumn } from '../columns.js';
 import { ExtractionError } from '../errors.js';
 import { classifyAttachError, classifyQueryError } from './firebird-errors.js';
 import { describeWireColumn, installExactDecoders, normalizeValue, UnsupportedColumnType, type WireColumn } from './firebird-types.js';
-import { connectionCharset, decodeText, hasUndecodableText, type ConnectionCharset } from './text-decoding.js';
+import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, type ConnectionCharset } from './text-decoding.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 export const DEFAULT_READ_TIMEOUT_MS = 300_000;
@@ -23,6 +23,7 @@ export const DEFAULT_READ_TIMEOUT_MS = 300_000;
 const FETCH_SIZE = 200;
 const CLOSE_STEP_TIMEOUT_MS = 2_000;
 const ISC_INFO_SQL_STMT_SELECT = 1;
+const TEXT_TYPES = new Set<SourceColumn['type']>(['CHAR', 'VARCHAR', 'BLOB TEXT']);
 
 /** node-firebird's connection internals we need to tear a socket down for sure. */
 interface WireConnection {
@@ -53,6 +54,8 @@ export class FirebirdSource {
     private readonly db: Database,
     private readonly connection: WireConnection | undefined,
     readonly charset: ConnectionCharset,
+    /** True when the driver hands us byte-per-character text to recode (see wireEncoding). */
+    private readonly recodeText: boolean,
   ) {}
 
   /** Attaches and starts the read-only snapshot transaction. */
@@ -64,7 +67,7 @@ export class FirebirdSource {
       database: spec.database,
       user: spec.user,
       password,
-      encoding: charset,
+      encoding: wireEncoding(spec),
       numericMode: 'string',
       blobReadChunkSize: 65535,
       // node-firebird needs the Srp plugin named to log in without encryption (notes/firebird.md §3).
@@ -97,7 +100,7 @@ export class FirebirdSource {
       });
       connection = (Firebird as unknown as { connection?: WireConnection }).connection;
     });
-    const source = new FirebirdSource(spec, scriptName, db, connection, charset);
+    const source = new FirebirdSource(spec, scriptName, db, connection, charset, wireEncoding(spec) === 'NONE');
     // A dropped socket is reported through the pending operation; keep the emitter quiet.
     (db as unknown as NodeJS.EventEmitter).on('error', () => undefined);
     try {
@@ -206,19 +209,27 @@ export class FirebirdSource {
       if (typeof value === 'function') {
         const bytes = await this.readBlob(value as BlobReader);
         value = column.type === 'BLOB TEXT' ? decodeText(bytes, this.charset) : bytes;
+      } else if (this.recodeText && typeof value === 'string') {
+        value = recodeLegacyText(value, this.charset);
       }
-      const cell: CellValue = normalizeValue(column, value);
-      if (typeof cell === 'string' && (column.type === 'CHAR' || column.type === 'VARCHAR' || column.type === 'BLOB TEXT') && hasUndecodableText(cell)) {
-        row[i] = cell;
-        throw new ExtractionError(
-          'data',
-          `column ${column.sourceName}, row ${rowNumber} (${rowKey(row, rowNumber)}) of script "${this.scriptName}" holds bytes that are not valid ${this.charset}: refusing to load U+FFFD`,
-          this.spec.charset === 'NONE' ? 'set the legacy charset the NONE database really holds' : 'check the charset declared for the source',
-        );
+      row[i] = normalizeValue(column, value);
+    }
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i];
+      if (typeof cell === 'string' && TEXT_TYPES.has(this.columns[i]!.type) && hasUndecodableText(cell)) {
+        throw this.undecodable(this.columns[i]!, row, rowNumber, rowKey);
       }
-      row[i] = cell;
     }
     return row;
+  }
+
+  private undecodable(column: SourceColumn, row: Row, rowNumber: number, rowKey: RowKeyDescriber): ExtractionError {
+    const declared = this.spec.charset === 'NONE' ? `NONE holding ${this.charset}` : this.charset;
+    return new ExtractionError(
+      'data',
+      `${column.table ? `table ${column.table}, ` : ''}column ${column.sourceName}, row ${rowNumber} (${rowKey(row, rowNumber)}) of script "${this.scriptName}" holds bytes that are not valid ${declared} text; refusing to load them as U+FFFD`,
+      this.spec.charset === 'NONE' ? 'set the legacy charset the NONE database really holds' : 'check the charset declared for the source',
+    );
   }
 
   private readBlob(reader: BlobReader): Promise<Buffer> {

@@ -38,7 +38,7 @@ export interface WireReader {
 
 export function describeWireColumn(wire: WireColumn, index: number): SourceColumn {
   const sourceName = wire.alias || wire.field || `COLUMN_${index + 1}`;
-  const base = { index, sourceName, nullable: wire.nullable !== false, scale: 0 };
+  const base = { index, sourceName, ...(wire.relation ? { table: wire.relation } : {}), nullable: wire.nullable !== false, scale: 0 };
   const scale = wire.scale < 0 ? -wire.scale : 0;
   const fixed = (storage: keyof typeof STORAGE_PRECISION): SourceColumn =>
     scale > 0 ? { ...base, type: 'NUMERIC', scale, precision: STORAGE_PRECISION[storage] } : { ...base, type: storage, precision: STORAGE_PRECISION[storage] };
@@ -183,6 +183,7 @@ export function normalizeValue(column: SourceColumn, value: unknown): CellValue 
       // Firebird pads CHAR(n) with spaces and ignores trailing spaces in comparisons: keep the value.
       return (value as string).replace(/ +$/, '');
     case 'TIME WITH TIME ZONE':
+      return (value as Date).toISOString().slice(11, 23); // the UTC time of day
     case 'TIMESTAMP WITH TIME ZONE':
       return (value as Date).toISOString();
     case 'DECFLOAT':

@@ -22,6 +22,22 @@ export function connectionCharset(source: Pick<SourceSpec, 'charset' | 'legacyCh
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
+/**
+ * The `encoding` node-firebird attaches with. For a NONE database holding single-byte legacy text
+ * we attach as NONE: the driver then maps each byte to one character (latin1, lossless) and
+ * {@link recodeLegacyText} decodes the original bytes with the real charset. (The driver's own
+ * WIN1252 table passes the unassigned bytes through as C1 controls, hiding bad data.)
+ */
+export function wireEncoding(source: Pick<SourceSpec, 'charset' | 'legacyCharset'>): ConnectionCharset | 'NONE' {
+  const charset = connectionCharset(source);
+  return source.charset === 'NONE' && charset !== 'UTF8' ? 'NONE' : charset;
+}
+
+/** Text the driver decoded byte-per-character (wire encoding NONE) -> text in the legacy charset. */
+export function recodeLegacyText(text: string, charset: ConnectionCharset): string {
+  return decodeText(Buffer.from(text, 'latin1'), charset);
+}
+
 export function hasUndecodableText(text: string): boolean {
   return text.includes(REPLACEMENT_CHARACTER);
 }
