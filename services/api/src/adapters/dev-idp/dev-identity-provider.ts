@@ -61,10 +61,12 @@ export function createDevIdentityProvider(options: DevIdentityProviderOptions): 
     async findAccount(_ctx, id) {
       const user = findDevUser(id);
       if (!user) return undefined;
+      // The account id must be what was typed at the login prompt ("admin" or "admin@example.com");
+      // the app identifies people by the email claim.
       return {
-        accountId: user.login,
+        accountId: id,
         async claims() {
-          return { sub: user.login, email: user.email, email_verified: true, name: user.name, groups: user.groups };
+          return { sub: id, email: user.email, email_verified: true, name: user.name, groups: user.groups };
         },
       };
     },
@@ -72,5 +74,8 @@ export function createDevIdentityProvider(options: DevIdentityProviderOptions): 
     cookies: { keys: [randomBytes(32).toString('hex')] },
   };
   const provider = new Provider(options.issuer, configuration);
+  for (const event of ['server_error', 'authorization.error', 'grant.error']) {
+    provider.on(event, (_ctx: unknown, err: Error) => console.error(`dev identity provider ${event}: ${err.message}${'error_description' in err ? ` (${String(err.error_description)})` : ''}`));
+  }
   return provider.callback();
 }

@@ -78,6 +78,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
       },
     }),
   );
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use('/assets/bootstrap', express.static(paths.bootstrapDist(), { immutable: true, maxAge: '7d', index: false }));
   app.use('/assets', express.static(paths.publicAssets(), { maxAge: '1h', index: false }));
 

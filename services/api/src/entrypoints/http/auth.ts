@@ -124,7 +124,13 @@ export function loadActor(users: UserService) {
 /** Pages: unauthenticated visitors go to the login, then come back. */
 export function requirePageUser(req: Request, res: Response, next: NextFunction): void {
   if (req.actor) return next();
-  res.redirect(`/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
+  // Only page navigations start a sign-in: a background request (favicon, fetch) must not replace
+  // the OIDC state of a sign-in already in progress in this session.
+  if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
+    res.redirect(`/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  res.status(401).type('text').send('Sign in first');
 }
 
 /** API: 401 with a JSON error. */

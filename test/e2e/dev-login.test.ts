@@ -1,0 +1,71 @@
+// A person's first minutes: sign in through the dev identity provider in real Chromium, land on
+// the dashboard, run a schedule, watch it succeed. Screenshots go to test-artifacts/.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { createTestDatabase } from '../support/postgres.js';
+import { createSample } from '../api/support/catalog.js';
+import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
+import { signIn } from '../api/support/sign-in.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+let cp: TestControlPlane;
+let context: BrowserContext;
+let profile: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  cp = await startTestControlPlane('e2e_login');
+  const admin = await signIn(cp.url, 'admin');
+  await createSample(admin, await createTestDatabase('e2e_dest'), { name: 'EMPLOYEE demo', table: 'employee' });
+  profile = mkdtempSync(join(tmpdir(), 'etl-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await cp?.stop();
+});
+
+test('an operator signs in through the dev IdP, runs EMPLOYEE and sees it succeed on the dashboard', async () => {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+
+  await page.goto(`${cp.url}/schedules`);
+  // Not signed in: the app sends us to the provider's login form.
+  await page.fill('input[name=login]', 'operator@example.com');
+  await page.fill('input[name=password]', 'any');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${cp.url}/schedules`, { timeout: 10_000 }).catch(async (err: Error) => {
+    throw new Error(`${err.message}; at ${page.url()}: ${(await page.textContent('body'))?.slice(0, 500)}`);
+  });
+  expect(await page.textContent('nav')).toContain('operator@example.com (operator)');
+
+  await page.click('text=Run now');
+  await page.waitForURL(/\/executions\/\d+$/);
+  const executionUrl = page.url();
+  for (let i = 0; i < 100 && (await page.textContent('#status')) !== 'succeeded'; i++) {
+    await page.waitForTimeout(300);
+    await page.goto(executionUrl);
+  }
+  expect(await page.textContent('#status')).toBe('succeeded');
+  await page.screenshot({ path: join(ARTIFACTS, 'execution-detail.png'), fullPage: true });
+
+  await page.goto(`${cp.url}/`);
+  const firstRow = page.locator('#executions tbody tr').first();
+  expect(await firstRow.locator('td').nth(1).textContent()).toBe('succeeded');
+  expect(await firstRow.locator('td').nth(2).textContent()).toBe('EMPLOYEE demo');
+  expect(await firstRow.locator('td').nth(7).textContent()).toBe('42');
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  expect(cspViolations).toEqual([]);
+});
