@@ -74,8 +74,10 @@ export function createDevIdentityProvider(options: DevIdentityProviderOptions): 
     cookies: { keys: [randomBytes(32).toString('hex')] },
   };
   const provider = new Provider(options.issuer, configuration);
-  for (const event of ['server_error', 'authorization.error', 'grant.error']) {
-    provider.on(event, (_ctx: unknown, err: Error) => console.error(`dev identity provider ${event}: ${err.message}${'error_description' in err ? ` (${String(err.error_description)})` : ''}`));
-  }
+  const report = (event: string) => (_ctx: unknown, err: Error) =>
+    console.error(`dev identity provider ${event}: ${err.message}${'error_description' in err ? ` (${String(err.error_description)})` : ''}`);
+  provider.on('server_error', report('server_error'));
+  provider.on('authorization.error', report('authorization.error'));
+  provider.on('grant.error', report('grant.error'));
   return provider.callback();
 }

@@ -9,7 +9,9 @@ export function formatTime(date: Date | null | undefined, zone = 'UTC'): string 
 
 export function formatDuration(start: Date | null, end: Date | null): string {
   if (!start || !end) return '—';
-  const seconds = Math.max(0, Math.round((end.getTime() - start.getTime()) / 1000));
+  const ms = Math.max(0, end.getTime() - start.getTime());
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
@@ -27,3 +29,23 @@ const BADGE: Record<ExecutionStatus, string> = {
 };
 
 export const statusBadge = (status: ExecutionStatus): string => BADGE[status];
+
+export interface LogLine {
+  time: string;
+  severity: string;
+  message: string;
+}
+
+/** A captured output line: Cloud Logging JSON shown as time / severity / message; anything else as is. */
+export function parseLogLine(line: string): LogLine {
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (entry && typeof entry === 'object' && typeof entry.message === 'string') {
+      return { time: typeof entry.time === 'string' ? entry.time : '', severity: typeof entry.severity === 'string' ? entry.severity : '', message: entry.message };
+    }
+    if (entry && (entry as { summary?: unknown }).summary === true) return { time: '', severity: 'SUMMARY', message: line };
+  } catch {
+    // plain text (stderr of a crash, for example)
+  }
+  return { time: '', severity: '', message: line };
+}

@@ -13,7 +13,7 @@ import { FIREBIRD_CHARSETS, WRITE_MODES, DESTINATION_KINDS } from '../../../../.
 import { executionFilter, idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
 import { describeError } from '../errors.js';
-import { formatDuration, formatTime, statusBadge } from './format.js';
+import { formatDuration, formatTime, parseLogLine, statusBadge } from './format.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
@@ -105,7 +105,7 @@ export function pagesRouter(services: Services): Router {
     const actor = actorOf(req);
     const execution = await executions.get(actor, idParam(req));
     const schedule = execution.scheduleId ? await schedules.get(actor, execution.scheduleId).catch(() => null) : null;
-    const logs = await executions.readLogs(actor, execution.id).catch((err: Error) => [`(logs unavailable: ${err.message})`]);
+    const logs = (await executions.readLogs(actor, execution.id).catch((err: Error) => [`(logs unavailable: ${err.message})`])).map(parseLogLine);
     res.render('execution', { title: `Execution ${execution.id}`, execution, schedule, logs, active: isActive(execution.status), zone: schedule?.timeZone ?? 'UTC' });
   });
   router.post('/executions/:id/stop', action(async (req) => {
