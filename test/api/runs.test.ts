@@ -144,3 +144,20 @@ describe('bad input never crashes the control plane', () => {
     expect((await operator.agent.get('/healthz')).status).toBe(200);
   });
 });
+
+describe('ad hoc and limits', () => {
+  test('an ad-hoc run of source + script + destination picked by hand belongs to no schedule', async () => {
+    const ids = await createSample(admin, destinationUrl, { name: 'Ad hoc', table: 'employee_adhoc' });
+    const res = await operator.agent.post('/api/v1/executions').set('x-csrf-token', operator.csrf).send({ sourceId: ids.sourceId, scriptId: ids.scriptId, destinationId: ids.destinationId });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ scheduleId: null, trigger: 'manual', triggeredBy: 'operator@example.com' });
+    expect(await waitForEnd(operator, res.body.id as number)).toMatchObject({ status: 'succeeded', rowsWritten: 42 });
+  });
+
+  test('a run longer than the schedule allows is stopped and fails with the reason', async () => {
+    const ids = await createSample(admin, destinationUrl, { name: 'Too long', table: 'too_long', sql: SLOW_SQL, maxRuntimeSeconds: 10 });
+    const res = await run(ids.scheduleId);
+    const done = await waitForEnd(operator, res.body.id as number, 40_000);
+    expect(done).toMatchObject({ status: 'failed', error: "exceeded the schedule's maximum run time; the run was stopped" });
+  });
+});

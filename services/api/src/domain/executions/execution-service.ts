@@ -13,7 +13,31 @@ import { ConflictError, UnavailableError } from '../errors.js';
 import { ACTIVE_STATUSES, isActive, type Execution, type ExecutionStatus, type Schedule } from '../model.js';
 import { ActiveRunExistsError, DuplicateSlotError, type ExecutionFilter, type ExecutionRepository, type NewExecution, type ScheduleRepository } from '../ports.js';
 import type { RunHandle, RunObservation, Runtime } from '../runtime/runtime.js';
-import type { RunTemplateBuilder } from './run-template.js';
+import { integer, type Input } from '../validation.js';
+import { DEFAULT_MAX_RUNTIME_SECONDS, type RunTemplateBuilder } from './run-template.js';
+
+/** What a run is of: a schedule, or catalog items picked by hand (ad hoc: no schedule, no overlap lock). */
+interface RunTarget {
+  schedule: Schedule | null;
+  sourceId: number;
+  scriptId: number;
+  destinationId: number;
+  maxRuntimeSeconds: number;
+}
+
+interface RunFacts {
+  trigger: Execution['trigger'];
+  triggeredBy: string;
+  scheduledFor: Date | null;
+}
+
+const targetOf = (schedule: Schedule): RunTarget => ({
+  schedule,
+  sourceId: schedule.sourceId,
+  scriptId: schedule.scriptId,
+  destinationId: schedule.destinationId,
+  maxRuntimeSeconds: schedule.maxRuntimeSeconds,
+});
 
 export interface ExecutionServiceOptions {
   clock?: () => Date;
@@ -52,13 +76,29 @@ export class ExecutionService {
     authorize(actor, 'execution.run');
     const schedule = found(await this.schedules.get(scheduleId), 'Schedule', scheduleId);
     try {
-      return await this.start(schedule, { trigger: 'manual', triggeredBy: actor.email, scheduledFor: null }, actor);
+      return await this.start(targetOf(schedule), { trigger: 'manual', triggeredBy: actor.email, scheduledFor: null }, actor);
     } catch (err) {
       if (err instanceof ConflictError) {
         await this.audit.record(actor, { action: 'execution.run', targetType: 'schedule', targetId: scheduleId, outcome: 'refused', details: { reason: err.message } });
       }
       throw err;
     }
+  }
+
+  /**
+   * A manual run of a source + script + destination picked by hand. Ad-hoc runs belong to no
+   * schedule, so no overlap lock applies.
+   */
+  async runAdHoc(actor: Actor, input: Input): Promise<Execution> {
+    authorize(actor, 'execution.run');
+    const target: RunTarget = {
+      schedule: null,
+      sourceId: integer(input, 'sourceId', 'Source', { min: 1, max: 2147483647 }),
+      scriptId: integer(input, 'scriptId', 'Script', { min: 1, max: 2147483647 }),
+      destinationId: integer(input, 'destinationId', 'Destination', { min: 1, max: 2147483647 }),
+      maxRuntimeSeconds: integer(input, 'maxRuntimeSeconds', 'Maximum run time (seconds)', { min: 10, max: 7 * 24 * 3600, fallback: DEFAULT_MAX_RUNTIME_SECONDS }),
+    };
+    return this.start(target, { trigger: 'manual', triggeredBy: actor.email, scheduledFor: null }, actor);
   }
 
   async stop(actor: Actor, id: number): Promise<Execution> {
@@ -125,7 +165,7 @@ export class ExecutionService {
     const schedule = await this.schedules.get(scheduleId);
     if (!schedule || !schedule.active) return;
     try {
-      await this.start(schedule, { trigger: 'scheduled', triggeredBy: SCHEDULER.email, scheduledFor }, SCHEDULER);
+      await this.start(targetOf(schedule), { trigger: 'scheduled', triggeredBy: SCHEDULER.email, scheduledFor }, SCHEDULER);
     } catch (err) {
       if (err instanceof DuplicateSlotError) return; // this firing was already handled
       if (!(err instanceof ConflictError)) throw err;
@@ -133,15 +173,19 @@ export class ExecutionService {
     }
   }
 
-  private async start(schedule: Schedule, run: { trigger: Execution['trigger']; triggeredBy: string; scheduledFor: Date | null }, actor: Actor): Promise<Execution> {
-    const parts = await this.templates.parts(schedule);
-    const template = this.templates.template(parts, { scheduleId: schedule.id, scheduleName: schedule.name, maxRuntimeSeconds: schedule.maxRuntimeSeconds });
-    const execution = await this.insertPending(schedule, run);
+  private async start(target: RunTarget, run: RunFacts, actor: Actor): Promise<Execution> {
+    const { schedule } = target;
+    const parts = await this.templates.parts(target);
+    const template = this.templates.template(parts, {
+      ...(schedule ? { scheduleId: schedule.id, scheduleName: schedule.name } : {}),
+      maxRuntimeSeconds: target.maxRuntimeSeconds,
+    });
+    const execution = await this.insertPending(target, run);
     let handle: RunHandle;
     try {
       handle = await this.runtime.runNow({
         executionId: String(execution.id),
-        scheduleId: String(schedule.id),
+        scheduleId: schedule ? String(schedule.id) : null,
         trigger: run.trigger,
         triggeredBy: run.triggeredBy,
         ...(run.scheduledFor ? { scheduledFor: run.scheduledFor } : {}),
@@ -150,21 +194,22 @@ export class ExecutionService {
     } catch (err) {
       const message = `The runtime could not start the run: ${(err as Error).message}`;
       await this.executions.transition(execution.id, ACTIVE_STATUSES, { status: 'failed', finishedAt: this.clock(), error: message });
-      await this.audit.record(actor, { action: 'execution.run', targetType: 'execution', targetId: execution.id, outcome: 'failure', details: { scheduleId: schedule.id, error: message } });
+      await this.audit.record(actor, { action: 'execution.run', targetType: 'execution', targetId: execution.id, outcome: 'failure', details: { scheduleId: schedule?.id ?? null, error: message } });
       throw new UnavailableError(message);
     }
     // The runtime may already have reported the run running or even finished: only fill gaps.
     await this.executions.transition(execution.id, ['pending'], { status: 'running', runtimeName: handle.name, runtimeUid: handle.uid, startedAt: this.clock() });
     await this.executions.transition(execution.id, ACTIVE_STATUSES, { runtimeName: handle.name, runtimeUid: handle.uid });
-    await this.audit.record(actor, { action: 'execution.run', targetType: 'execution', targetId: execution.id, details: { scheduleId: schedule.id, trigger: run.trigger, runtimeName: handle.name } });
+    await this.audit.record(actor, { action: 'execution.run', targetType: 'execution', targetId: execution.id, details: { scheduleId: schedule?.id ?? null, trigger: run.trigger, runtimeName: handle.name } });
     return (await this.executions.get(execution.id))!;
   }
 
-  private async insertPending(schedule: Schedule, run: { trigger: Execution['trigger']; triggeredBy: string; scheduledFor: Date | null }): Promise<Execution> {
+  private async insertPending(target: RunTarget, run: RunFacts): Promise<Execution> {
     try {
-      return await this.executions.insert(this.newRow(schedule, { ...run, status: 'pending' }));
+      return await this.executions.insert(this.newRow(target, { ...run, status: 'pending' }));
     } catch (err) {
-      if (!(err instanceof ActiveRunExistsError)) throw err;
+      const schedule = target.schedule;
+      if (!(err instanceof ActiveRunExistsError) || !schedule) throw err;
       const active = await this.executions.findActiveForSchedule(schedule.id);
       const since = active ? ` (execution ${active.id} ${active.startedAt ? `started at ${active.startedAt.toISOString()}` : `queued at ${active.createdAt.toISOString()}`})` : '';
       throw new ConflictError(`Schedule "${schedule.name}" is already running${since}; wait for it to finish or stop it first`, {
@@ -174,12 +219,13 @@ export class ExecutionService {
     }
   }
 
-  private newRow(schedule: Schedule, run: { trigger: Execution['trigger']; triggeredBy: string; scheduledFor: Date | null; status: ExecutionStatus }): NewExecution {
+  private newRow(target: RunTarget, run: RunFacts & { status: ExecutionStatus }): NewExecution {
+    const { schedule } = target;
     return {
-      scheduleId: schedule.id,
-      sourceId: schedule.sourceId,
-      scriptId: schedule.scriptId,
-      destinationId: schedule.destinationId,
+      scheduleId: schedule?.id ?? null,
+      sourceId: target.sourceId,
+      scriptId: target.scriptId,
+      destinationId: target.destinationId,
       trigger: run.trigger,
       triggeredBy: run.triggeredBy,
       runtimeName: null,
@@ -191,7 +237,9 @@ export class ExecutionService {
       rowsRead: null,
       rowsWritten: null,
       error: null,
-      params: { schedule: schedule.name, cron: schedule.cron, timeZone: schedule.timeZone, maxRuntimeSeconds: schedule.maxRuntimeSeconds },
+      params: schedule
+        ? { schedule: schedule.name, cron: schedule.cron, timeZone: schedule.timeZone, maxRuntimeSeconds: schedule.maxRuntimeSeconds }
+        : { maxRuntimeSeconds: target.maxRuntimeSeconds },
     };
   }
 
@@ -201,7 +249,7 @@ export class ExecutionService {
     if (!schedule) return;
     try {
       const row = await this.executions.insert({
-        ...this.newRow(schedule, { trigger: 'scheduled', triggeredBy: SCHEDULER.email, scheduledFor, status }),
+        ...this.newRow(targetOf(schedule), { trigger: 'scheduled', triggeredBy: SCHEDULER.email, scheduledFor, status }),
         finishedAt: this.clock(),
         error: reason,
       });
@@ -238,7 +286,7 @@ export class ExecutionService {
     if (!observation.scheduleId) return;
     const schedule = await this.schedules.get(Number(observation.scheduleId));
     if (!schedule) return;
-    const base = this.newRow(schedule, { trigger: 'scheduled', triggeredBy: SCHEDULER.email, scheduledFor: observation.scheduledFor ?? null, status: 'running' });
+    const base = this.newRow(targetOf(schedule), { trigger: 'scheduled', triggeredBy: SCHEDULER.email, scheduledFor: observation.scheduledFor ?? null, status: 'running' });
     const handleFields = { runtimeName: observation.handle.name, runtimeUid: observation.handle.uid, startedAt: observation.startedAt };
     try {
       await this.executions.insert({ ...base, ...handleFields });

@@ -128,6 +128,10 @@ export function apiRouter(services: Services): Router {
     const last = items[items.length - 1];
     res.json({ items: items.map(executionJson), nextBefore: items.length === filter.limit && last ? last.id : null });
   });
+  router.post('/executions', async (req, res) => {
+    const execution = await executions.runAdHoc(actorOf(req), body(req));
+    res.status(202).location(`/api/v1/executions/${execution.id}`).json(executionJson(execution));
+  });
   router.get('/executions/:id', async (req, res) => {
     res.json(executionJson(await executions.get(actorOf(req), idParam(req))));
   });
