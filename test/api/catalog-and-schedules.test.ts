@@ -162,3 +162,47 @@ describe('schedules', () => {
     expect(res.body.error.code).toBe('csrf');
   });
 });
+
+describe('pages', () => {
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
+  test('the schedule form re-renders with the message for an invalid cron, and saves a valid one', async () => {
+    const ids = await createSample(admin, DEST, { name: 'Form' });
+    const form = await admin.agent.get('/schedules/new');
+    expect(form.status).toBe(200);
+    const fields = { _csrf: csrfOf(form.text), name: 'Form nightly', sourceId: ids.sourceId, scriptId: ids.scriptId, destinationId: ids.destinationId, timeZone: 'Europe/Lisbon', maxRuntimeSeconds: 600, active: 'true' };
+    const bad = await admin.agent.post('/schedules').type('form').send({ ...fields, cron: '0 25 * * *' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/id="form-error"[^>]*>Invalid cron expression &quot;0 25 \* \* \*&quot;: [^<]*hour/);
+    expect(bad.text).toContain('value="Form nightly"');
+    const good = await admin.agent.post('/schedules').type('form').send({ ...fields, cron: '30 1 * * *' });
+    expect(good.status).toBe(302);
+    expect(good.headers.location).toBe('/schedules');
+    const list = await admin.agent.get('/schedules');
+    expect(list.text).toContain('Schedule &quot;Form nightly&quot; saved');
+    expect(list.text).toMatch(/<td>Form nightly<\/td><td><code>30 1 \* \* \*<\/code><\/td><td>Europe\/Lisbon<\/td>/);
+  });
+
+  test('a source form never echoes the password back', async () => {
+    const form = await admin.agent.get('/sources/new');
+    const res = await admin.agent.post('/sources').type('form').send({ _csrf: csrfOf(form.text), name: 'Echo', host: 'bad host!', port: '3050', database: 'employee', user: 'ETL_READER', password: 'do-not-echo-me', charset: 'UTF8', timeZone: 'UTC' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Host &quot;bad host!&quot; is not a host name or IP address');
+    expect(res.text).not.toContain('do-not-echo-me');
+  });
+
+  test('a viewer sees no Run now / Edit buttons', async () => {
+    const page = await viewer.agent.get('/schedules');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('Run now');
+    expect(page.text).not.toContain('New schedule');
+  });
+
+  test('the session id changes at sign-in', async () => {
+    const signedIn = await signIn(cp.url, 'operator');
+    const after = await signedIn.agent.get('/api/v1/session');
+    expect(after.body.user).toEqual({ userId: expect.any(Number), email: 'operator@example.com', role: 'operator' });
+    expect(signedIn.sessionIds).toHaveLength(2); // set at /login (OIDC state), replaced at the callback
+    expect(signedIn.sessionIds[1]).not.toBe(signedIn.sessionIds[0]);
+  });
+});
