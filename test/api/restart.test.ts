@@ -10,10 +10,9 @@ import { migrateDatabase } from '../../services/api/src/bootstrap/control-plane.
 import { startServer, type RunningServer } from '../../services/api/src/bootstrap/server.js';
 import { paths, repositoryRoot } from '../../services/api/src/paths.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { createSample, waitForEnd } from './support/catalog.js';
+import { createSample, SLOW_SQL, waitForEnd } from './support/catalog.js';
 import { signIn } from './support/sign-in.js';
 
-const SLOW_SQL = 'SELECT COUNT(*) AS N FROM RDB$FIELDS A CROSS JOIN RDB$FIELDS B CROSS JOIN RDB$FIELDS C CROSS JOIN (SELECT FIRST 10 RDB$RELATION_ID FROM RDB$RELATIONS) D';
 const etlHome = mkdtempSync(join(tmpdir(), 'etl-home-restart-'));
 let first: ChildProcess | undefined;
 let second: RunningServer | undefined;

@@ -6,13 +6,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { paths } from '../../services/api/src/paths.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { createSample, waitForEnd } from './support/catalog.js';
+import { createSample, SLOW_SQL, waitForEnd } from './support/catalog.js';
 import { startTestControlPlane, type TestControlPlane } from './support/control-plane.js';
 import { ManualClock } from './support/manual-clock.js';
 import { signIn, type SignedIn } from './support/sign-in.js';
 
-/** ~120 million joined rows counted by Firebird: seconds of work before the first row arrives. */
-const SLOW_SQL = 'SELECT COUNT(*) AS N FROM RDB$FIELDS A CROSS JOIN RDB$FIELDS B CROSS JOIN RDB$FIELDS C CROSS JOIN (SELECT FIRST 10 RDB$RELATION_ID FROM RDB$RELATIONS) D';
 const STOP_GRACE_MS = 15_000;
 
 let cp: TestControlPlane;

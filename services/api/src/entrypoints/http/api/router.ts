@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import type { Services } from '../../../domain/services.js';
 import { parseId, type Input } from '../../../domain/validation.js';
 import { actorOf } from '../auth.js';
+import { CATALOG_KINDS } from '../catalog-kinds.js';
 
 export function idParam(req: Request, name = 'id'): number {
   const id = parseId(req.params[name]);
@@ -71,33 +72,21 @@ function crud<T>(router: Router, path: string, routes: CrudHandlers<T>): void {
 
 export function apiRouter(services: Services): Router {
   const router = express.Router();
-  const { catalog, schedules, executions } = services;
+  const { schedules, executions } = services;
 
   router.get('/session', (req, res) => {
     res.json({ user: actorOf(req), csrfToken: res.locals._csrf as string });
   });
 
-  crud(router, '/sources', {
-    list: (a) => catalog.listSources(a),
-    get: (a, id) => catalog.getSource(a, id),
-    create: (a, i) => catalog.createSource(a, i),
-    update: (a, id, i) => catalog.updateSource(a, id, i),
-    remove: (a, id) => catalog.deleteSource(a, id),
-  });
-  crud(router, '/scripts', {
-    list: (a) => catalog.listScripts(a),
-    get: (a, id) => catalog.getScript(a, id),
-    create: (a, i) => catalog.createScript(a, i),
-    update: (a, id, i) => catalog.updateScript(a, id, i),
-    remove: (a, id) => catalog.deleteScript(a, id),
-  });
-  crud(router, '/destinations', {
-    list: (a) => catalog.listDestinations(a),
-    get: (a, id) => catalog.getDestination(a, id),
-    create: (a, i) => catalog.createDestination(a, i),
-    update: (a, id, i) => catalog.updateDestination(a, id, i),
-    remove: (a, id) => catalog.deleteDestination(a, id),
-  });
+  for (const kind of CATALOG_KINDS) {
+    crud(router, `/${kind.path}`, {
+      list: (a) => kind.list(services, a),
+      get: (a, id) => kind.get(services, a, id),
+      create: (a, i) => kind.create(services, a, i),
+      update: (a, id, i) => kind.update(services, a, id, i),
+      remove: (a, id) => kind.remove(services, a, id),
+    });
+  }
 
   router.get('/schedules/preview', (req, res) => {
     const cron = String(req.query.cron ?? '');

@@ -12,6 +12,7 @@ import type { Input } from '../../../domain/validation.js';
 import { FIREBIRD_CHARSETS, WRITE_MODES, DESTINATION_KINDS } from '../../../../../../jobs/contract/src/job-spec.js';
 import { executionFilter, idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
+import { CATALOG_KINDS } from '../catalog-kinds.js';
 import { describeError } from '../errors.js';
 import { formatDuration, formatTime, parseLogLine, statusBadge } from './format.js';
 
@@ -36,35 +37,6 @@ function action(run: (req: Request) => Promise<string>, fallback: (req: Request)
 }
 
 const body = (req: Request): Input => (req.body && typeof req.body === 'object' ? (req.body as Input) : {});
-
-interface CatalogKind {
-  path: string;
-  title: string;
-  view: string;
-  list(s: Services, a: Actor): Promise<{ id: number; name: string }[]>;
-  get(s: Services, a: Actor, id: number): Promise<object>;
-  create(s: Services, a: Actor, input: Input): Promise<{ name: string }>;
-  update(s: Services, a: Actor, id: number, input: Input): Promise<{ name: string }>;
-  remove(s: Services, a: Actor, id: number): Promise<void>;
-}
-
-const CATALOG: CatalogKind[] = [
-  {
-    path: 'sources', title: 'Source', view: 'source-form',
-    list: (s, a) => s.catalog.listSources(a), get: (s, a, id) => s.catalog.getSource(a, id),
-    create: (s, a, i) => s.catalog.createSource(a, i), update: (s, a, id, i) => s.catalog.updateSource(a, id, i), remove: (s, a, id) => s.catalog.deleteSource(a, id),
-  },
-  {
-    path: 'scripts', title: 'Script', view: 'script-form',
-    list: (s, a) => s.catalog.listScripts(a), get: (s, a, id) => s.catalog.getScript(a, id),
-    create: (s, a, i) => s.catalog.createScript(a, i), update: (s, a, id, i) => s.catalog.updateScript(a, id, i), remove: (s, a, id) => s.catalog.deleteScript(a, id),
-  },
-  {
-    path: 'destinations', title: 'Destination', view: 'destination-form',
-    list: (s, a) => s.catalog.listDestinations(a), get: (s, a, id) => s.catalog.getDestination(a, id),
-    create: (s, a, i) => s.catalog.createDestination(a, i), update: (s, a, id, i) => s.catalog.updateDestination(a, id, i), remove: (s, a, id) => s.catalog.deleteDestination(a, id),
-  },
-];
 
 export function pagesRouter(services: Services): Router {
   const router = express.Router();
@@ -166,7 +138,7 @@ export function pagesRouter(services: Services): Router {
     const [sources, scripts, destinations] = await Promise.all([catalog.listSources(actor), catalog.listScripts(actor), catalog.listDestinations(actor)]);
     res.render('catalog', { title: 'Catalog', sources, scripts, destinations });
   });
-  for (const kind of CATALOG) {
+  for (const kind of CATALOG_KINDS) {
     const form = async (req: Request, res: Response, values: object, error: string | null, status = 200) => {
       const sources = await catalog.listSources(actorOf(req));
       res.status(status).render(kind.view, {
