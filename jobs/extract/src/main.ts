@@ -12,7 +12,7 @@ import type { RunSummary } from '../../contract/src/summary.js';
 import { ExtractionError, redact } from './errors.js';
 import { RunLogger } from './logger.js';
 import { runExtraction, type ExtractionDeps } from './run-extraction.js';
-import { createDestinationFactory } from './destination/factory.js';
+import { bigQueryFromEnvironment, createDestinationFactory } from './destination/factory.js';
 
 const STOP_DEADLINE_MS = 8_000;
 const DEFAULT_TERMINATION_LOG = '/dev/termination-log';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     }, STOP_DEADLINE_MS).unref();
   });
 
-  const deps: ExtractionDeps = { out, signal: controller.signal, createDestination: createDestinationFactory() };
+  const deps: ExtractionDeps = { out, signal: controller.signal, createDestination: createDestinationFactory({ bigQuery: bigQueryFromEnvironment(env) }) };
   const summary = await runExtraction(spec, secrets, identity, deps);
   finish(summary, secretList);
 }

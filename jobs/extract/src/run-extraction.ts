@@ -33,6 +33,10 @@ export interface DestinationRequest {
   secrets: ExtractionSecrets;
   /** Destination names of the merge keys (empty unless the load merges). */
   keyColumns: string[];
+  /** Identifies this run in staging tables and job ids. */
+  runId: string;
+  /** Names a row in error messages ("EMP_NO=2"). */
+  describeKey: (row: Row) => string;
   log: RunLogger;
   signal: AbortSignal;
 }
@@ -97,7 +101,16 @@ export async function runExtraction(spec: JobSpec, secrets: ExtractionSecrets, i
     const keyColumns = resolveColumns(columns, spec.script.keyColumns, 'key column');
     const mode = spec.destination.writeMode;
     const merging = mode === 'merge' || (mode === 'incremental' && keyColumns.length > 0);
-    destination = (deps.createDestination ?? createDestinationFactory())({ spec, secrets, keyColumns: merging ? keyColumns.map((c) => c.name) : [], log, signal });
+    const describeKey = rowKeyDescriber(columns, keyColumns);
+    destination = (deps.createDestination ?? createDestinationFactory())({
+      spec,
+      secrets,
+      keyColumns: merging ? keyColumns.map((c) => c.name) : [],
+      runId: identity.executionId ?? identity.runName ?? `${startedAt.getTime()}_${process.pid}`,
+      describeKey,
+      log,
+      signal,
+    });
 
     let readSql = sql;
     let params: unknown[] = [];
@@ -123,7 +136,6 @@ export async function runExtraction(spec: JobSpec, secrets: ExtractionSecrets, i
     throwIfStopped(signal);
     await destination.begin(columns);
 
-    const describeKey = rowKeyDescriber(columns, keyColumns);
     const progressEvery = deps.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     let lastProgress = Date.now();
     for await (const batch of source.batches(params, describeKey)) {

@@ -1,0 +1,229 @@
+// BigQuery destination through load jobs, against nock: exact requests (staging schema, NDJSON
+// payload, write dispositions, MERGE text), C10 row-error mapping and size limits, retries.
+import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import nock from 'nock';
+import { BigQuery } from '@google-cloud/bigquery';
+import { OAuth2Client } from 'google-auth-library';
+import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
+import type { Column } from '../../jobs/extract/src/columns.js';
+import { BigQueryDestination } from '../../jobs/extract/src/destination/bigquery-destination.js';
+import { bigQueryDestination, createDestinationFactory } from '../../jobs/extract/src/destination/factory.js';
+import { ExtractionError } from '../../jobs/extract/src/errors.js';
+import { RunLogger } from '../../jobs/extract/src/logger.js';
+import { firebird } from '../support/firebird.js';
+import { postgresJobSpec, runLibrary } from './support/extractor.js';
+
+const API = 'https://bigquery.googleapis.com';
+const P = '/bigquery/v2/projects/p1';
+const TABLES = `${P}/datasets/ds/tables`;
+const STAGING = 'country__etl_exec-test'.replace(/[^A-Za-z0-9_]/g, '_');
+const fast = { pollMs: 1, backoffMs: 1, sleep: async () => undefined };
+
+function client(): BigQuery {
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3600_000 });
+  return new BigQuery({ projectId: 'p1', authClient, autoRetry: false });
+}
+
+function bigQuerySpec(sql: string, writeMode: JobSpec['destination']['writeMode'], keyColumns: string[] = []): JobSpec {
+  const base = postgresJobSpec({ sql, table: 'country', script: { keyColumns } });
+  return { ...base, destination: { kind: 'bigquery', projectId: 'p1', dataset: 'ds', table: 'country', location: 'EU', writeMode } };
+}
+
+const run = (spec: JobSpec) =>
+  runLibrary(spec, firebird.readerPassword, undefined, { createDestination: createDestinationFactory({ bigQuery: (request) => bigQueryDestination(request, client(), fast) }) });
+
+/** The NDJSON rows of a multipart load upload (the other part is the job's JSON metadata). */
+function uploadedRows(body: string): string[] {
+  return body.split(/\r?\n/).filter((line) => line.startsWith('{') && !line.startsWith('{"configuration"'));
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const COUNTRY_SCHEMA = [
+  { name: 'country', type: 'STRING', mode: 'NULLABLE', description: 'Firebird column COUNTRY (VARCHAR)' },
+  { name: 'currency', type: 'STRING', mode: 'NULLABLE', description: 'Firebird column CURRENCY (VARCHAR)' },
+];
+
+function stubStagingAndLoad(requests: Record<string, unknown>, jobRows = '16') {
+  nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(404, { error: { code: 404, message: 'Not found' } });
+  nock(API)
+    .post(TABLES, (body) => ((requests.createStaging = body), true))
+    .query(true)
+    .reply(200, (_uri, body) => body);
+  nock(API)
+    .post(`/upload${P}/jobs`, (body) => ((requests.upload = body), true))
+    .query(true)
+    .reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_load_1', location: 'EU' }, status: { state: 'RUNNING' } });
+  nock(API).get(`${P}/jobs/etl_exec-test_load_1`).query(true).reply(200, { status: { state: 'DONE' }, statistics: { load: { outputRows: jobRows } } });
+}
+
+describe('BigQuery load jobs', () => {
+  test('truncate: staging table with the Firebird schema, one NDJSON load, copy WRITE_TRUNCATE, staging dropped', async () => {
+    const requests: Record<string, unknown> = {};
+    nock(API).get(`${TABLES}/country`).query(true).reply(404, { error: { code: 404, message: 'Not found: Table p1:ds.country' } });
+    stubStagingAndLoad(requests);
+    nock(API)
+      .post(`${P}/jobs`, (body) => ((requests.copy = body), true))
+      .query(true)
+      .reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_commit_2', location: 'EU' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_exec-test_commit_2`).query(true).reply(200, { status: { state: 'DONE' } });
+    const dropped = nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(204);
+
+    const { summary } = await run(bigQuerySpec('select COUNTRY, CURRENCY from COUNTRY order by COUNTRY', 'truncate'));
+    expect(summary.error).toBeUndefined();
+    expect(summary).toMatchObject({ status: 'succeeded', rowsRead: 16, rowsWritten: 16, destinationJobId: 'etl_exec-test_commit_2' });
+    expect(requests.createStaging).toMatchObject({ tableReference: { tableId: STAGING }, schema: { fields: COUNTRY_SCHEMA } });
+    const upload = String(requests.upload);
+    expect(upload).toContain('"sourceFormat":"NEWLINE_DELIMITED_JSON"');
+    expect(upload).toContain('"writeDisposition":"WRITE_APPEND"');
+    expect(upload).toContain('"createDisposition":"CREATE_NEVER"');
+    expect(uploadedRows(upload)).toHaveLength(16);
+    expect(uploadedRows(upload)[0]).toBe('{"country":"Australia","currency":"ADollar"}');
+    expect(requests.copy).toMatchObject({
+      configuration: {
+        copy: {
+          sourceTable: { projectId: 'p1', datasetId: 'ds', tableId: STAGING },
+          destinationTable: { projectId: 'p1', datasetId: 'ds', tableId: 'country' },
+          writeDisposition: 'WRITE_TRUNCATE',
+          createDisposition: 'CREATE_IF_NEEDED',
+        },
+      },
+    });
+    expect(dropped.isDone()).toBe(true);
+  });
+
+  test('merge: one MERGE on the key columns from the staging table', async () => {
+    const requests: Record<string, unknown> = {};
+    nock(API).get(`${TABLES}/country`).times(2).query(true).reply(200, { schema: { fields: COUNTRY_SCHEMA } });
+    stubStagingAndLoad(requests);
+    nock(API)
+      .post(`${P}/jobs`, (body) => ((requests.merge = body), true))
+      .query(true)
+      .reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_merge_2', location: 'EU' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_exec-test_merge_2`).query(true).reply(200, { status: { state: 'DONE' }, statistics: { query: { numDmlAffectedRows: '16' } } });
+    nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(204);
+
+    const { summary } = await run(bigQuerySpec('select COUNTRY, CURRENCY from COUNTRY', 'merge', ['COUNTRY']));
+    expect(summary).toMatchObject({ status: 'succeeded', rowsWritten: 16 });
+    expect((requests.merge as { configuration: { query: { query: string } } }).configuration.query.query).toBe(
+      `MERGE \`p1.ds.country\` T USING \`p1.ds.${STAGING}\` S ON T.\`country\` = S.\`country\` WHEN MATCHED THEN UPDATE SET \`currency\` = S.\`currency\` WHEN NOT MATCHED THEN INSERT (\`country\`, \`currency\`) VALUES (S.\`country\`, S.\`currency\`)`,
+    );
+  });
+
+  test('append into a table whose schema differs fails as schema-conflict before loading anything', async () => {
+    nock(API)
+      .get(`${TABLES}/country`)
+      .query(true)
+      .reply(200, { schema: { fields: [{ name: 'country', type: 'INTEGER' }] } });
+    const { summary } = await run(bigQuerySpec('select COUNTRY, CURRENCY from COUNTRY', 'append'));
+    expect(summary.error).toEqual({
+      kind: 'schema-conflict',
+      message: 'destination bigquery p1.ds.country does not fit the script: column country is INT64, the script gives STRING; column currency is missing',
+      hint: 'change the destination table, or load once in truncate mode to recreate it',
+    });
+  });
+
+  test('permission denied is not retried and says which role is missing', async () => {
+    const denied = nock(API)
+      .get(`${TABLES}/country`)
+      .query(true)
+      .reply(403, { error: { code: 403, message: 'Access Denied: Table p1:ds.country: Permission bigquery.tables.get denied', errors: [{ reason: 'accessDenied', message: 'Access Denied: Table p1:ds.country: Permission bigquery.tables.get denied' }] } });
+    const { summary } = await run(bigQuerySpec('select COUNTRY from COUNTRY', 'append'));
+    expect(denied.isDone()).toBe(true);
+    expect(summary.error?.kind).toBe('destination-refused');
+    expect(summary.error?.message).toBe('BigQuery permission denied during reading table country: Access Denied: Table p1:ds.country: Permission bigquery.tables.get denied');
+  });
+});
+
+describe('C10', () => {
+  const columns: Column[] = [
+    { index: 0, sourceName: 'ID', name: 'id', type: 'INTEGER', scale: 0, nullable: true },
+    { index: 1, sourceName: 'NAME', name: 'name', type: 'VARCHAR', scale: 0, nullable: true },
+  ];
+  const spec = { kind: 'bigquery' as const, projectId: 'p1', dataset: 'ds', table: 't', writeMode: 'append' as const };
+  const destination = (chunkBytes?: number) =>
+    new BigQueryDestination(spec, client(), [], 'append', (row) => `ID=${JSON.stringify(row[0])}`, {
+      runId: 'c10',
+      log: new RunLogger({}, () => undefined, []),
+      signal: new AbortController().signal,
+      ...fast,
+      ...(chunkBytes ? { chunkBytes } : {}),
+    });
+
+  test('C10: a rejected row is named by row index, column and reason; nothing is loaded', async () => {
+    nock(API).get(`${TABLES}/t`).query(true).reply(200, { schema: { fields: [{ name: 'id', type: 'INTEGER' }, { name: 'name', type: 'STRING' }] } });
+    nock(API).delete(`${TABLES}/t__etl_c10`).query(true).reply(404, {});
+    nock(API).post(TABLES).query(true).reply(200, (_uri, body) => body);
+    nock(API).post(`/upload${P}/jobs`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'j1' }, status: { state: 'RUNNING' } });
+    const secondLine = Buffer.byteLength('{"id":1,"name":"a"}\n');
+    nock(API)
+      .get(`${P}/jobs/j1`)
+      .query(true)
+      .reply(200, {
+        status: {
+          state: 'DONE',
+          errorResult: { reason: 'invalid', message: 'Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: 1; errors: 1.' },
+          errors: [
+            { reason: 'invalid', message: 'Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: 1; errors: 1.' },
+            { reason: 'invalid', message: `Error while reading data, error message: JSON parsing error in row starting at position ${secondLine}: Could not convert value 'string_value: "abc"' to integer. Field: id; Value: abc` },
+          ],
+        },
+      });
+    const dropped = nock(API).delete(`${TABLES}/t__etl_c10`).query(true).reply(204);
+    const d = destination();
+    await d.begin(columns);
+    await d.write([[1, 'a'], ['abc', 'b'], [3, 'c']]);
+    const failure = await d.commit(3).catch((e: unknown) => e);
+    await d.abort();
+    expect(failure).toBeInstanceOf(ExtractionError);
+    expect((failure as ExtractionError).kind).toBe('destination-refused');
+    expect((failure as ExtractionError).message).toBe(
+      `BigQuery refused row index 1 (ID="abc"), column id, value 'abc': reason 'invalid': Error while reading data, error message: JSON parsing error in row starting at position ${secondLine}: Could not convert value 'string_value: "abc"' to integer. Field: id; Value: abc. Nothing of this run was loaded.`,
+    );
+    expect(dropped.isDone()).toBe(true);
+  });
+
+  test('C10: 20,000 rows of ~1 KB go in loads under 10 MB; a 413 is "too large" and the chunk is split', async () => {
+    nock(API).get(`${TABLES}/t`).query(true).reply(404, {});
+    nock(API).delete(`${TABLES}/t__etl_c10`).query(true).reply(404, {});
+    nock(API).post(TABLES).query(true).reply(200, (_uri, body) => body);
+    const rowsByJob = new Map<string, number>();
+    const uploadBytes: number[] = [];
+    nock(API).post(`/upload${P}/jobs`).query(true).reply(413, '<html><title>413 Request Entity Too Large</title></html>');
+    nock(API)
+      .post(`/upload${P}/jobs`)
+      .query(true)
+      .times(20)
+      .reply(200, (_uri, body) => {
+        const jobId = `load${rowsByJob.size + 1}`;
+        rowsByJob.set(jobId, uploadedRows(String(body)).length);
+        uploadBytes.push(Buffer.byteLength(String(body)));
+        return { jobReference: { projectId: 'p1', jobId }, status: { state: 'RUNNING' } };
+      });
+    nock(API)
+      .get(/\/bigquery\/v2\/projects\/p1\/jobs\/load\d+/)
+      .query(true)
+      .times(20)
+      .reply(200, (uri) => ({ status: { state: 'DONE' }, statistics: { load: { outputRows: String(rowsByJob.get(/(load\d+)/.exec(uri)![1]!)) } } }));
+    nock(API).post(`${P}/jobs`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_c10_commit_7' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_c10_commit_7`).query(true).reply(200, { status: { state: 'DONE' } });
+    nock(API).delete(`${TABLES}/t__etl_c10`).query(true).reply(204);
+
+    const d = destination();
+    await d.begin(columns);
+    const filler = 'x'.repeat(1000);
+    for (let start = 0; start < 20_000; start += 1000) {
+      await d.write(Array.from({ length: 1000 }, (_, i) => [start + i, filler]));
+    }
+    await expect(d.commit(20_000)).resolves.toEqual({ rowsWritten: 20_000, jobId: 'etl_c10_commit_7' });
+    expect([...rowsByJob.values()].reduce((a, b) => a + b, 0)).toBe(20_000);
+    expect(Math.max(...uploadBytes)).toBeLessThan(10_485_760);
+    // ~20 MB in ~5 MB chunks, the first one split in two halves after the 413
+    expect(rowsByJob.size).toBe(5);
+    expect(uploadBytes.slice(0, 2).every((bytes) => bytes < 3 * 1024 * 1024)).toBe(true);
+  });
+});
