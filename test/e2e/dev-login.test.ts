@@ -8,6 +8,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { createTestDatabase } from '../support/postgres.js';
 import { createSample } from '../api/support/catalog.js';
 import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
+import { ManualClock } from '../api/support/manual-clock.js';
 import { signIn } from '../api/support/sign-in.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
@@ -17,12 +18,14 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 let cp: TestControlPlane;
 let context: BrowserContext;
 let profile: string;
+const clock = new ManualClock(new Date('2026-06-01T05:00:00Z'));
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  cp = await startTestControlPlane('e2e_login');
+  cp = await startTestControlPlane('e2e_login', { local: { clock } });
   const admin = await signIn(cp.url, 'admin');
-  await createSample(admin, await createTestDatabase('e2e_dest'), { name: 'EMPLOYEE demo', table: 'employee' });
+  // Active, 03:00 in São Paulo = 06:00 UTC: fires when the test moves the clock.
+  await createSample(admin, await createTestDatabase('e2e_dest'), { name: 'EMPLOYEE demo', table: 'employee', cron: '0 3 * * *', timeZone: 'America/Sao_Paulo', active: true });
   profile = mkdtempSync(join(tmpdir(), 'etl-chromium-'));
   context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 });
@@ -32,7 +35,7 @@ afterAll(async () => {
   await cp?.stop();
 });
 
-test('an operator signs in through the dev IdP, runs EMPLOYEE and sees it succeed on the dashboard', async () => {
+test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees it and a scheduled run succeed on the dashboard', async () => {
   const page = context.pages()[0] ?? (await context.newPage());
   const cspViolations: string[] = [];
   page.on('console', (m) => {
@@ -61,11 +64,17 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE and sees it succee
   expect(await page.textContent('#status')).toBe('succeeded');
   await page.screenshot({ path: join(ARTIFACTS, 'execution-detail.png'), fullPage: true });
 
-  await page.goto(`${cp.url}/`);
-  const firstRow = page.locator('#executions tbody tr').first();
-  expect(await firstRow.locator('td').nth(1).textContent()).toBe('succeeded');
-  expect(await firstRow.locator('td').nth(2).textContent()).toBe('EMPLOYEE demo');
-  expect(await firstRow.locator('td').nth(7).textContent()).toBe('42');
+  clock.advanceTo(new Date('2026-06-01T06:00:30Z'));
+  const rows = page.locator('#executions tbody tr');
+  const cells = async (i: number) => rows.nth(i).locator('td').allTextContents();
+  for (let i = 0; i < 100; i++) {
+    await page.goto(`${cp.url}/`);
+    if ((await rows.count()) === 2 && (await cells(0))[1] === 'succeeded') break;
+    await page.waitForTimeout(300);
+  }
+  const [scheduled, manual] = [await cells(0), await cells(1)];
+  expect([scheduled[1], scheduled[2], scheduled[3], scheduled[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'scheduled · scheduler', '42']);
+  expect([manual[1], manual[2], manual[3], manual[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual · operator@example.com', '42']);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   expect(cspViolations).toEqual([]);
 });

@@ -32,6 +32,7 @@ export interface ExtractorCommand {
 export interface LocalRuntimeOptions {
   etlHome: string;
   secrets: SecretReader;
+  /** When schedules fire. Run start/end times are real process events and always use the wall clock. */
   clock?: Clock;
   /** Default: this Node binary running dist/jobs/extract/src/main.js of the repository. */
   extractor?: ExtractorCommand;
@@ -157,7 +158,7 @@ export class LocalRuntime implements Runtime {
       closeSync(output);
     }
     const handle: RunHandle = { name, uid: randomUUID() };
-    const record: RunRecord = { name, uid: handle.uid, executionId: request.executionId, scheduleId: request.scheduleId, pid: child.pid ?? -1, startedAt: this.clock.now().toISOString() };
+    const record: RunRecord = { name, uid: handle.uid, executionId: request.executionId, scheduleId: request.scheduleId, pid: child.pid ?? -1, startedAt: new Date().toISOString() };
     const exited = new Promise<void>((resolve) => {
       let settled = false;
       const settle = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
@@ -281,7 +282,7 @@ export class LocalRuntime implements Runtime {
         status = 'failed';
         reason = `exceeded the schedule's maximum run time; the run was stopped`;
       } else if (!summary) reason = signal ? `the extractor was killed by ${signal}` : `the extractor exited with code ${code} without a summary`;
-      const finishedAt = this.clock.now();
+      const finishedAt = new Date();
       await this.files.markFinished(name, { status, code, signal, reason: reason ?? null, finishedAt: finishedAt.toISOString() });
       this.emit({
         type: 'finished',
@@ -320,7 +321,7 @@ export class LocalRuntime implements Runtime {
       }
       const summary = await this.readSummary(record.name);
       const status: RunStatus = summary?.status ?? 'failed';
-      const finishedAt = this.clock.now();
+      const finishedAt = new Date();
       await this.files.markFinished(record.name, { status, reason, finishedAt: finishedAt.toISOString(), recovered: true });
       this.emit({
         type: 'finished',
