@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createTestDatabase } from '../support/postgres.js';
-import { createSample } from '../api/support/catalog.js';
+import { createSample, SLOW_SQL } from '../api/support/catalog.js';
 import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
 import { ManualClock } from '../api/support/manual-clock.js';
 import { signIn } from '../api/support/sign-in.js';
@@ -25,7 +25,9 @@ beforeAll(async () => {
   cp = await startTestControlPlane('e2e_login', { local: { clock } });
   const admin = await signIn(cp.url, 'admin');
   // Active, 03:00 in São Paulo = 06:00 UTC: fires when the test moves the clock.
-  await createSample(admin, await createTestDatabase('e2e_dest'), { name: 'EMPLOYEE demo', table: 'employee', cron: '0 3 * * *', timeZone: 'America/Sao_Paulo', active: true });
+  const destinationUrl = await createTestDatabase('e2e_dest');
+  await createSample(admin, destinationUrl, { name: 'EMPLOYEE demo', table: 'employee', cron: '0 3 * * *', timeZone: 'America/Sao_Paulo', active: true });
+  await createSample(admin, destinationUrl, { name: 'Slow demo', table: 'slow', sql: SLOW_SQL });
   profile = mkdtempSync(join(tmpdir(), 'etl-chromium-'));
   context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 });
@@ -77,4 +79,17 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
   expect([manual[1], manual[2], manual[3], manual[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual · operator@example.com', '42']);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   expect(cspViolations).toEqual([]);
+});
+
+test('the operator stops a slow run with the Stop button (after confirming)', async () => {
+  const page = context.pages()[0]!; // signed in by the previous test
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${cp.url}/schedules`);
+  await page.locator('tr', { hasText: 'Slow demo' }).locator('text=Run now').click();
+  await page.waitForURL(/\/executions\/\d+$/);
+  expect(await page.textContent('#status')).toBe('running');
+  await page.click('#stop');
+  await page.waitForSelector('#status:text("stopped")', { timeout: 20_000 });
+  expect(await page.isVisible('#stop')).toBe(false);
+  await page.screenshot({ path: join(ARTIFACTS, 'execution-stopped.png'), fullPage: true });
 });

@@ -17,4 +17,39 @@
         .catch(function () { /* next tick retries */ });
     }, 5000);
   }
+  // Same rendering as the server's (pages/format.ts parseLogLine): time severity message.
+  function formatLogLine(line) {
+    try {
+      var entry = JSON.parse(line);
+      if (entry && typeof entry.message === 'string') {
+        return [entry.time, entry.severity, entry.message].filter(Boolean).join(' ');
+      }
+      if (entry && entry.summary === true) return 'SUMMARY ' + line;
+    } catch (e) { /* plain text */ }
+    return line;
+  }
+  // Execution page: while the run is active, append new log lines every 2 s; reload when it ends.
+  var log = document.getElementById('log');
+  if (log && log.getAttribute('data-follow-url')) {
+    var next = Number(log.getAttribute('data-line-count')) || 0;
+    var follow = log.getAttribute('data-follow-url');
+    var statusUrl = follow.replace(/\/logs$/, '');
+    var timer = setInterval(function () {
+      fetch(follow + '?since=' + next, { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body) return;
+          body.lines.forEach(function (line) { log.appendChild(document.createTextNode(formatLogLine(line) + '\n')); });
+          next = body.next;
+          return fetch(statusUrl, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; });
+        })
+        .then(function (execution) {
+          if (execution && execution.status !== 'pending' && execution.status !== 'running') {
+            clearInterval(timer);
+            window.location.reload();
+          }
+        })
+        .catch(function () { /* next tick retries */ });
+    }, 2000);
+  }
 })();
