@@ -91,5 +91,6 @@ test('the operator stops a slow run with the Stop button (after confirming)', as
   await page.click('#stop');
   await page.waitForSelector('#status:text("stopped")', { timeout: 20_000 });
   expect(await page.isVisible('#stop')).toBe(false);
+  expect(await page.textContent('.alert-success')).toMatch(/^Execution \d+ stopped \(status stopped\)$/);
   await page.screenshot({ path: join(ARTIFACTS, 'execution-stopped.png'), fullPage: true });
 });

@@ -117,7 +117,20 @@ export class ExecutionService {
         throw new UnavailableError(`Stop of execution ${id} was requested but the run is still alive: ${outcome.detail ?? 'no detail'}`);
       }
     }
-    return found(await this.executions.get(id), 'Execution', id);
+    return this.settled(id);
+  }
+
+  /**
+   * The row once the runtime's `finished` observation has been recorded (it arrives just after the
+   * process is gone), so the caller sees the final status; after a short wait, the row as it is.
+   */
+  private async settled(id: number, timeoutMs = 5_000): Promise<Execution> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const execution = found(await this.executions.get(id), 'Execution', id);
+      if (!isActive(execution.status) || Date.now() > deadline) return execution;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async readLogs(actor: Actor, id: number, sinceLine = 0): Promise<string[]> {
