@@ -55,6 +55,11 @@ async function seed(args: { firebirdHost: string; firebirdPort: number; firebird
 }
 
 function fail(err: unknown): never {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') {
+    console.error(`etl-monitor: port ${process.env.PORT ?? 8080} is already in use; stop the other server or choose another port with PORT=…`);
+    process.exit(1);
+  }
   console.error(err instanceof ConfigError ? err.message : `etl-monitor: ${(err as Error)?.stack ?? String(err)}`);
   process.exit(err instanceof ConfigError ? 78 : 1);
 }
