@@ -168,6 +168,40 @@ describe('schedules', () => {
 });
 
 describe('restart', () => {
+  test('slots that passed while the control plane was down are reported missed, once', async () => {
+    mkdirSync(join(home, 'schedules'), { recursive: true });
+    writeFileSync(join(home, 'schedules', '9.json'), JSON.stringify({ lastSlot: '2026-03-10T10:00:00.000Z' }));
+    const clock = new ManualClock(new Date('2026-03-10T10:03:30Z'));
+    await makeRuntime({ clock }).start();
+    await runtime.apply({ scheduleId: '9', scheduleName: 'nine', cron: '* * * * *', timeZone: 'UTC', active: true, template: request('0', 'x').template });
+    clock.advanceTo(new Date('2026-03-10T10:04:00Z'));
+    await new Promise((r) => setTimeout(r, 50));
+    const reason = 'the control plane was not running at this time';
+    expect(seen).toEqual([
+      { type: 'missed', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:01:00Z'), reason },
+      { type: 'missed', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:02:00Z'), reason },
+      { type: 'missed', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:03:00Z'), reason },
+      { type: 'due', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:04:00Z') },
+    ]);
+    await runtime.close();
+    seen = [];
+    await makeRuntime({ clock }).start();
+    await runtime.apply({ scheduleId: '9', scheduleName: 'nine', cron: '* * * * *', timeZone: 'UTC', active: true, template: request('0', 'x').template });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual([]);
+  });
+
+  test('after a long downtime only the latest ten missed slots are listed, with the count of the rest', async () => {
+    mkdirSync(join(home, 'schedules'), { recursive: true });
+    writeFileSync(join(home, 'schedules', '9.json'), JSON.stringify({ lastSlot: '2026-03-09T22:00:00.000Z' }));
+    await makeRuntime({ clock: new ManualClock(new Date('2026-03-10T10:00:30Z')) }).start();
+    await runtime.apply({ scheduleId: '9', scheduleName: 'nine', cron: '0 * * * *', timeZone: 'UTC', active: true, template: request('0', 'x').template });
+    await new Promise((r) => setTimeout(r, 50));
+    const missed = seen.filter((o): o is Extract<RunObservation, { type: 'missed' }> => o.type === 'missed');
+    expect(missed.map((o) => o.scheduledFor.toISOString().slice(11, 16))).toEqual(['01:00', '02:00', '03:00', '04:00', '05:00', '06:00', '07:00', '08:00', '09:00', '10:00']);
+    expect(missed.map((o) => o.reason)).toEqual(['the control plane was not running at this time (2 earlier slots not listed)', ...Array(9).fill('the control plane was not running at this time')]);
+  });
+
   test('a run left in flight whose process is gone is reported failed with the reason', async () => {
     mkdirSync(join(home, 'runs', 'etl-x-21'), { recursive: true });
     writeFileSync(join(home, 'runs', 'etl-x-21', 'run.json'), JSON.stringify({ name: 'etl-x-21', uid: 'u-21', executionId: '21', scheduleId: '9', pid: 2 ** 22 + 1, startedAt: '2026-03-10T10:00:00Z' }));

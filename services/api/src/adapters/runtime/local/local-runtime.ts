@@ -9,7 +9,7 @@ import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { ENV } from '../../../../../../jobs/contract/src/job-spec.js';
 import { parseRunSummary, type RunStatus, type RunSummary } from '../../../../../../jobs/contract/src/summary.js';
-import { parseCron, type CronSchedule } from '../../../domain/cron/index.js';
+import { parseCron, slotsBetween, type CronSchedule } from '../../../domain/cron/index.js';
 import type {
   ReconcileReport,
   RunHandle,
@@ -22,7 +22,7 @@ import type {
 import type { SecretReader } from '../../secrets/local-secret-store.js';
 import { paths } from '../../../paths.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { RunFiles, type RunRecord } from './run-files.js';
+import { FiringMarks, RunFiles, type RunRecord } from './run-files.js';
 
 export interface ExtractorCommand {
   command: string;
@@ -42,6 +42,13 @@ export interface LocalRuntimeOptions {
   hostEnv?: NodeJS.ProcessEnv;
   onError?: (err: unknown, context: string) => void;
 }
+
+/**
+ * After a downtime only the latest missed slots become `missed` executions (an every-minute
+ * schedule down for a night would otherwise flood the dashboard); the count of the rest is noted.
+ */
+const MAX_MISSED_REPORTED = 10;
+const MAX_MISSED_SCANNED = 100_000;
 
 /** Host variables a run may see besides the contract: what a container image would set, plus Google ADC settings. */
 const PASSTHROUGH_ENV = ['PATH', 'HOME', 'LANG', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_CLOUD_PROJECT', 'ETL_BIGQUERY_API_ENDPOINT', 'NODE_EXTRA_CA_CERTS'];
@@ -65,6 +72,7 @@ export class LocalRuntime implements Runtime {
   readonly kind = 'local' as const;
   private readonly clock: Clock;
   private readonly files: RunFiles;
+  private readonly marks: FiringMarks;
   private readonly extractor: ExtractorCommand;
   private readonly stopGraceMs: number;
   private readonly hostEnv: NodeJS.ProcessEnv;
@@ -79,6 +87,7 @@ export class LocalRuntime implements Runtime {
   constructor(private readonly options: LocalRuntimeOptions) {
     this.clock = options.clock ?? systemClock;
     this.files = new RunFiles(options.etlHome);
+    this.marks = new FiringMarks(options.etlHome);
     this.extractor = options.extractor ?? defaultExtractor();
     this.stopGraceMs = options.stopGraceMs ?? 15_000;
     this.hostEnv = options.hostEnv ?? process.env;
@@ -131,12 +140,17 @@ export class LocalRuntime implements Runtime {
     // Throws CronError for a bad expression: the domain validated it, so this is a programming error.
     const cron = deployment.active ? parseCron(deployment.cron, deployment.timeZone) : null;
     this.schedules.set(deployment.scheduleId, { deployment, cron, timer: null });
+    // First time this process sees the schedule: slots since its last firing (before a restart) were
+    // missed. An inactive schedule misses nothing: its mark is dropped.
+    if (!cron) await this.marks.forget(deployment.scheduleId);
+    else if (!existing) await this.reportMissed(deployment.scheduleId, cron);
     if (this.started) this.arm(deployment.scheduleId);
   }
 
   async remove(scheduleId: string): Promise<void> {
     this.schedules.get(scheduleId)?.timer?.cancel();
     this.schedules.delete(scheduleId);
+    await this.marks.forget(scheduleId);
   }
 
   async runNow(request: RunRequest): Promise<RunHandle> {
@@ -237,9 +251,25 @@ export class LocalRuntime implements Runtime {
   private fire(scheduleId: string, slot: Date): void {
     if (!this.started || !this.schedules.has(scheduleId)) return;
     this.emit({ type: 'due', scheduleId, scheduledFor: slot });
+    this.marks.record(scheduleId, slot).catch((err: unknown) => this.onError(err, `recording the firing of schedule ${scheduleId}`));
     // Next slot strictly after this one, or after now when the process slept through several.
     const now = this.clock.now();
     this.arm(scheduleId, now > slot ? now : slot);
+  }
+
+  private async reportMissed(scheduleId: string, cron: CronSchedule): Promise<void> {
+    const last = await this.marks.lastFired(scheduleId);
+    if (!last) return;
+    const now = this.clock.now();
+    const all = slotsBetween(cron, last, new Date(now.getTime() - 1), MAX_MISSED_SCANNED);
+    const reported = all.slice(-MAX_MISSED_REPORTED);
+    const omitted = all.length - reported.length;
+    reported.forEach((slot, i) => {
+      const reason = 'the control plane was not running at this time';
+      this.emit({ type: 'missed', scheduleId, scheduledFor: slot, reason: i === 0 && omitted > 0 ? `${reason} (${omitted} earlier slots not listed)` : reason });
+    });
+    // Covered up to now, including unlisted slots: none is reported twice.
+    if (all.length > 0) await this.marks.record(scheduleId, new Date(now.getTime() - 1));
   }
 
   // ---- runs --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * control plane knows which runs were in flight.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface RunRecord {
@@ -64,5 +64,40 @@ export class RunFiles {
     } catch {
       return null;
     }
+  }
+}
+
+/**
+ * The last slot each schedule fired for (ETL_HOME/schedules/<id>.json), so a control plane that
+ * was down can report the slots it missed instead of silently skipping them.
+ */
+export class FiringMarks {
+  private readonly root: string;
+
+  constructor(etlHome: string) {
+    this.root = join(etlHome, 'schedules');
+  }
+
+  private path(scheduleId: string): string {
+    if (!/^[a-z0-9-]+$/.test(scheduleId)) throw new Error(`invalid schedule id "${scheduleId}"`);
+    return join(this.root, `${scheduleId}.json`);
+  }
+
+  async lastFired(scheduleId: string): Promise<Date | null> {
+    try {
+      const { lastSlot } = JSON.parse(await readFile(this.path(scheduleId), 'utf8')) as { lastSlot: string };
+      return new Date(lastSlot);
+    } catch {
+      return null;
+    }
+  }
+
+  async record(scheduleId: string, slot: Date): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    await writeFile(this.path(scheduleId), JSON.stringify({ lastSlot: slot.toISOString() }), { mode: 0o600 });
+  }
+
+  async forget(scheduleId: string): Promise<void> {
+    await rm(this.path(scheduleId), { force: true });
   }
 }
