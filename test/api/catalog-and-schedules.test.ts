@@ -26,7 +26,9 @@ describe('probes and headers', () => {
   test('healthz and readyz answer 200 when the database is migrated', async () => {
     const { agent } = admin;
     expect((await agent.get('/healthz')).body).toEqual({ status: 'ok' });
-    expect((await agent.get('/readyz')).body).toEqual({ status: 'ready' });
+    const ready = await agent.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready' });
   });
 
   test('pages carry a strict CSP and Bootstrap comes from the app', async () => {
@@ -204,5 +206,28 @@ describe('pages', () => {
     expect(after.body.user).toEqual({ userId: expect.any(Number), email: 'operator@example.com', role: 'operator' });
     expect(signedIn.sessionIds).toHaveLength(2); // set at /login (OIDC state), replaced at the callback
     expect(signedIn.sessionIds[1]).not.toBe(signedIn.sessionIds[0]);
+  });
+});
+
+describe('users', () => {
+  test('roles come from the IdP groups; a deactivated user is refused at the next request and at sign-in', async () => {
+    const db = new pg.Client({ connectionString: cp.databaseUrl });
+    await db.connect();
+    try {
+      const users = await db.query(`SELECT email, role, active FROM users ORDER BY email`);
+      expect(users.rows).toEqual([
+        { email: 'admin@example.com', role: 'admin', active: true },
+        { email: 'operator@example.com', role: 'operator', active: true },
+        { email: 'viewer@example.com', role: 'viewer', active: true },
+      ]);
+      await db.query(`UPDATE users SET active = false WHERE email = 'viewer@example.com'`);
+      expect((await viewer.agent.get('/api/v1/schedules')).status).toBe(401);
+      await expect(signIn(cp.url, 'viewer')).rejects.toThrow(/sign-in stuck|not signed in/);
+      const refused = await db.query(`SELECT outcome, details->>'reason' AS reason FROM audit_events WHERE action = 'user.sign-in' AND actor = 'viewer@example.com' ORDER BY id DESC LIMIT 1`);
+      expect(refused.rows).toEqual([{ outcome: 'refused', reason: 'deactivated' }]);
+    } finally {
+      await db.query(`UPDATE users SET active = true WHERE email = 'viewer@example.com'`);
+      await db.end();
+    }
   });
 });
