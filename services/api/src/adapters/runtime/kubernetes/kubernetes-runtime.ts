@@ -171,10 +171,14 @@ export class KubernetesRuntime implements Runtime {
 
   // ---- schedules ----
 
-  /** The CronJob a schedule should be, validated (schema, image, cron, time zone). */
+  /**
+   * The CronJob a schedule should be. The cron expression and zone are parsed here (they decide
+   * startingDeadlineSeconds); the full validation runs right before the object is sent, so an
+   * unchanged schedule costs a hash comparison only.
+   */
   desiredCronJob(schedule: ScheduleDeployment): V1CronJob {
     const timing = { startingDeadlineSeconds: this.startingDeadline(schedule.cron, schedule.timeZone) };
-    return validateCronJob(buildCronJob(schedule, this.settings, timing, { suspendScheduledRuns: Boolean(this.options.admission) }));
+    return buildCronJob(schedule, this.settings, timing, { suspendScheduledRuns: Boolean(this.options.admission) });
   }
 
   private startingDeadline(cron: string, timeZone: string): number {
@@ -261,6 +265,7 @@ export class KubernetesRuntime implements Runtime {
   }
 
   private async createCronJob(cronJob: V1CronJob): Promise<void> {
+    validateCronJob(cronJob);
     try {
       await this.batch.createNamespacedCronJob({ namespace: this.settings.namespace, body: cronJob });
     } catch (error) {
@@ -271,6 +276,7 @@ export class KubernetesRuntime implements Runtime {
   /** Server-side apply: fields we set before and no longer set are removed; server defaults stay. */
   private async applyCronJob(cronJob: V1CronJob): Promise<void> {
     const name = cronJob.metadata!.name!;
+    validateCronJob(cronJob);
     try {
       await this.batch.patchNamespacedCronJob({ name, namespace: this.settings.namespace, body: cronJob, fieldManager: FIELD_MANAGER, force: true }, ssaOptions());
     } catch (error) {
