@@ -17,12 +17,41 @@ import { LocalSecretStore } from '../adapters/secrets/local-secret-store.js';
 import type { SecretWriter } from '../domain/ports.js';
 import type { Runtime } from '../domain/runtime/runtime.js';
 import { createServices, type Services } from '../domain/services.js';
+import { createExecutionLogReader } from '../adapters/logs/create-execution-log-reader.js';
+import type { ExecutionLogReader } from '../adapters/logs/log-reader.js';
+import type { Logger } from '../adapters/logs/logger.js';
+import { createMetrics, type ControlPlaneMetrics } from '../adapters/metrics/metrics.js';
+import { SequelizeApiTokenRepository } from '../adapters/db/api-token-repository.js';
+import { AuditTrail } from '../domain/audit/audit-trail.js';
+import { TokenService } from '../domain/tokens/token-service.js';
+import { UserDirectory } from '../domain/users/user-directory.js';
+import { isLogger, withAuditLog, withExecutionMetrics } from './observability.js';
+
+/** /readyz: each check with its outcome; `ready` only when all pass. */
+export interface ReadinessReport {
+  ready: boolean;
+  checks: {
+    database: { ok: boolean; error?: string };
+    migrations: { ok: boolean; pending: string[]; error?: string };
+    runtime: { ok: boolean; kind: string; error?: string };
+  };
+}
 
 export interface ControlPlane {
   config: Config;
   services: Services;
   runtime: Runtime;
   sessionStore: Store;
+  /** Prometheus registry fed by execution state changes (GET /metrics). */
+  metrics: ControlPlaneMetrics;
+  /** Execution logs: captured output / pod, then Cloud Logging. */
+  logs: ExecutionLogReader;
+  /** Personal API tokens. */
+  tokens: TokenService;
+  /** Users, permissions and audit log (read side). */
+  directory: UserDirectory;
+  /** For /readyz: every check with its result (pending migrations named). */
+  readiness(): Promise<ReadinessReport>;
   /** For /readyz: database reachable, migrations applied, runtime reachable. Throws with the reason. */
   checkReady(): Promise<void>;
   /** Starts the runtime and resyncs schedules into it. */
@@ -35,7 +64,11 @@ export interface ControlPlaneOverrides {
   local?: Partial<Omit<LocalRuntimeOptions, 'etlHome' | 'secrets'>>;
   /** Supplies the runtime for ETL_RUNTIME=kubernetes (and its Secret writer). */
   kubernetes?: (config: Config) => Promise<{ runtime: Runtime; secrets: SecretWriter }>;
-  log?: Pick<Console, 'info' | 'error'>;
+  log?: Pick<Console, 'info' | 'error'> | Logger;
+  /** Metrics registry (tests pass one without the default process metrics). */
+  metrics?: ControlPlaneMetrics;
+  /** Execution log reader other than the one built from the configuration (tests: an unreadable log). */
+  logs?: ExecutionLogReader;
 }
 
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
@@ -52,14 +85,44 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
   const sequelize: Sequelize = connect(config.databaseUrl);
   const { runtime, secrets } = await createRuntime(config, overrides);
   const onError = (err: unknown, context: string) => log.error(`${context}: ${(err as Error)?.stack ?? String(err)}`);
+  const metrics = overrides.metrics ?? createMetrics();
+  const plainRepositories = createRepositories(sequelize);
+  const repositories = {
+    ...plainRepositories,
+    executions: withExecutionMetrics(plainRepositories.executions, metrics),
+    audit: isLogger(log) ? withAuditLog(plainRepositories.audit, log) : plainRepositories.audit,
+  };
   const services = createServices({
-    repositories: createRepositories(sequelize),
+    repositories,
     secrets,
     runtime,
     roleRules: { mapping: config.roleMapping, bootstrapAdmins: config.bootstrapAdmins },
     onError,
   });
   const unsubscribe = runtime.subscribe((observation) => services.executions.observe(observation));
+  const tokens = new TokenService(new SequelizeApiTokenRepository(sequelize), (userId) => services.users.actorFor(userId), new AuditTrail(repositories.audit));
+  const logs = overrides.logs ?? createExecutionLogReader({
+    runtime: config.runtime,
+    logsBackend: config.logging.backend,
+    ...(config.logging.googleCloudProject ? { googleCloudProject: config.logging.googleCloudProject } : {}),
+    ...(config.kubernetes.namespace ? { namespace: config.kubernetes.namespace } : {}),
+    // The live source reads through the runtime; in Kubernetes an empty pod list means "gone" (→ Cloud Logging).
+    live: async (executionId) => {
+      const execution = await plainRepositories.executions.get(Number(executionId));
+      if (!execution?.runtimeName || !execution.runtimeUid) return config.runtime === 'local' ? [] : undefined;
+      const lines = await runtime.readLogs({ name: execution.runtimeName, uid: execution.runtimeUid });
+      return lines.length === 0 && config.runtime === 'kubernetes' ? undefined : lines;
+    },
+  });
+  const readiness = async (): Promise<ReadinessReport> => {
+    const message = (err: unknown) => (err as Error)?.message ?? String(err);
+    const database: ReadinessReport['checks']['database'] = await sequelize.authenticate().then(() => ({ ok: true }), (err: unknown) => ({ ok: false, error: message(err) }));
+    const migrations: ReadinessReport['checks']['migrations'] = database.ok
+      ? await pendingMigrations(sequelize).then((pending) => ({ ok: pending.length === 0, pending }), (err: unknown) => ({ ok: false, pending: [], error: message(err) }))
+      : { ok: false, pending: [], error: 'database unreachable' };
+    const runtimeCheck: ReadinessReport['checks']['runtime'] = await runtime.ping().then(() => ({ ok: true, kind: runtime.kind }), (err: unknown) => ({ ok: false, kind: runtime.kind, error: message(err) }));
+    return { ready: database.ok && migrations.ok && runtimeCheck.ok, checks: { database, migrations, runtime: runtimeCheck } };
+  };
 
   const sessionPool = new pg.Pool({ connectionString: config.databaseUrl, max: 5 });
   const PgStore = connectPgSimple(session);
@@ -70,6 +133,11 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
     services,
     runtime,
     sessionStore,
+    metrics,
+    logs,
+    tokens,
+    directory: new UserDirectory(repositories.users, repositories.audit),
+    readiness,
     async checkReady() {
       await sequelize.authenticate();
       const pending = await pendingMigrations(sequelize);

@@ -9,6 +9,7 @@ import type { Config, OidcConfig } from '../config.js';
 import { createDevIdentityProvider, DEV_USERS } from '../adapters/dev-idp/dev-identity-provider.js';
 import { createHttpApp, DEV_IDP_PATH } from '../entrypoints/http/app.js';
 import { createControlPlane, type ControlPlane, type ControlPlaneOverrides } from './control-plane.js';
+import { isLogger } from './observability.js';
 
 export interface RunningServer {
   url: string;
@@ -43,6 +44,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     } else {
       // Dev IdP: a fresh client secret per process; the app is its only client.
       oidc = { issuer: `${publicUrl}${DEV_IDP_PATH}`, clientId: 'etl-monitor-dev', clientSecret: randomBytes(24).toString('hex'), scopes: ['openid', 'email', 'profile', 'groups'], groupsClaim: 'groups' };
+      if (isLogger(log)) log.addSecret(oidc.clientSecret);
       devIdp = createDevIdentityProvider({
         issuer: oidc.issuer,
         clientId: oidc.clientId,
@@ -60,6 +62,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       oidc,
       ...(devIdp ? { devIdp, devLogins: DEV_USERS.map((u) => ({ email: u.email, role: u.role })) } : {}),
       checkReady: () => controlPlane!.checkReady(),
+      readiness: () => controlPlane!.readiness(),
+      metrics: controlPlane.metrics,
+      tokens: controlPlane.tokens,
+      directory: controlPlane.directory,
+      logs: controlPlane.logs,
+      runtimeKind: config.runtime,
+      ...(config.logging.googleCloudProject ? { googleCloudProject: config.logging.googleCloudProject } : {}),
+      ...(config.kubernetes.namespace ? { namespace: config.kubernetes.namespace } : {}),
+      ...(isLogger(log) ? { logger: log } : {}),
       log,
     });
     server.on('request', app);

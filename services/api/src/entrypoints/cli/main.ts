@@ -14,17 +14,19 @@ async function serve(): Promise<void> {
   const config = loadConfig();
   // Loaded here only: it pulls in the HTTP stack and the dev IdP, which migrate/seed do not need.
   const { startServer } = await import('../../bootstrap/server.js');
-  const running = await startServer(config);
-  console.info(`ETL Monitor listening on ${running.url} (runtime ${config.runtime}${config.devIdp ? ', development identity provider' : ''})`);
+  const { createControlPlaneLogger } = await import('../../bootstrap/observability.js');
+  const log = createControlPlaneLogger(config);
+  const running = await startServer(config, { log });
+  log.info(`ETL Monitor listening on ${running.url} (runtime ${config.runtime}${config.devIdp ? ', development identity provider' : ''})`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.info(`${signal}: stopping (active runs get SIGTERM)…`);
+    log.info(`${signal}: stopping (active runs get SIGTERM)…`);
     running.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(err);
+        log.error(`stopping failed: ${(err as Error)?.stack ?? String(err)}`);
         process.exit(1);
       },
     );

@@ -14,6 +14,14 @@ import { apiRouter } from './api/router.js';
 import { configureAuth, loadActor, requireApiUser, requirePageUser } from './auth.js';
 import { apiErrorHandler, describeError } from './errors.js';
 import { pagesRouter } from './pages/router.js';
+import type { Logger } from '../../adapters/logs/logger.js';
+import type { ExecutionLogReader } from '../../adapters/logs/log-reader.js';
+import type { ControlPlaneMetrics } from '../../adapters/metrics/metrics.js';
+import type { ReadinessReport } from '../../bootstrap/control-plane.js';
+import type { TokenService } from '../../domain/tokens/token-service.js';
+import type { UserDirectory } from '../../domain/users/user-directory.js';
+import { csrfUnlessToken, tokenAuth } from './api/token-auth.js';
+import { accessLog, mountProbes } from './observability.js';
 
 export interface HttpAppOptions {
   publicUrl: string;
@@ -26,7 +34,20 @@ export interface HttpAppOptions {
   /** Dev users shown on the signed-out page when the dev IdP runs. */
   devLogins?: { email: string; role: string }[];
   checkReady(): Promise<void>;
-  log?: Pick<Console, 'error' | 'info'>;
+  log?: Pick<Console, 'error' | 'info'> | Logger;
+  /** Structured logger: enables the access log (with trace when a project id is set). */
+  logger?: Logger;
+  googleCloudProject?: string;
+  readiness?: () => Promise<ReadinessReport>;
+  metrics?: ControlPlaneMetrics;
+  /** Personal API tokens (Authorization: Bearer etl_…) on /api/v1. */
+  tokens?: TokenService;
+  directory?: UserDirectory;
+  /** Execution logs for GET /api/v1/executions/:id/logs and the execution page. */
+  logs?: ExecutionLogReader;
+  /** "kubernetes" shows the Open-in-Cloud-Logging link. */
+  runtimeKind?: 'local' | 'kubernetes';
+  namespace?: string;
 }
 
 export const DEV_IDP_PATH = '/dev-idp';
@@ -41,18 +62,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('view engine', 'pug');
   app.set('views', paths.views());
 
-  // Probes: no session, no auth.
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await options.checkReady();
-      res.json({ status: 'ready' });
-    } catch (err) {
-      res.status(503).json({ status: 'not-ready', reason: (err as Error).message });
-    }
-  });
+  if (options.logger) app.use(accessLog(options.logger, options.googleCloudProject));
+  // Probes and metrics: no session, no auth.
+  mountProbes(app, { checkReady: options.checkReady, ...(options.readiness ? { readiness: options.readiness } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
 
   // The dev IdP serves its own pages (with their own inline styles), so it sits before helmet's CSP.
   if (options.devIdp) app.use(DEV_IDP_PATH, options.devIdp);
@@ -84,6 +96,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use('/assets/bootstrap', express.static(paths.bootstrapDist(), { immutable: true, maxAge: '7d', index: false }));
   app.use('/assets', express.static(paths.publicAssets(), { maxAge: '1h', index: false }));
 
+  // A bearer token authenticates before the session layer; its requests set no cookie.
+  if (options.tokens) app.use('/api/v1', tokenAuth(options.tokens, (err) => log.error(`recording API token use: ${String(err)}`)));
   app.use(
     session({
       name: SESSION_COOKIE,
@@ -101,15 +115,27 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(loadActor(options.services.users));
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '1mb' }));
-  app.use(lusca.csrf());
+  app.use(csrfUnlessToken(lusca.csrf()));
 
   app.use(auth.router);
   app.get('/signed-out', (_req, res) => {
     res.render('signed-out', { title: 'Signed out', message: 'You are signed out.', devLogins: options.devLogins ?? [] });
   });
 
-  app.use('/api/v1', requireApiUser, apiRouter(options.services), apiErrorHandler(log));
-  app.use(requirePageUser, pagesRouter(options.services));
+  app.use('/api/v1', requireApiUser, apiRouter(options.services, {
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.logs ? { logs: options.logs } : {}),
+    runtimeKind: options.runtimeKind ?? 'local',
+    ...(options.googleCloudProject ? { googleCloudProject: options.googleCloudProject } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  }), apiErrorHandler(log));
+  app.use(requirePageUser, pagesRouter(options.services, {
+    runtimeKind: options.runtimeKind ?? 'local',
+    ...(options.logs ? { logs: options.logs } : {}),
+    ...(options.googleCloudProject ? { googleCloudProject: options.googleCloudProject } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  }));
 
   app.use((_req, res) => {
     res.status(404).render('error', { title: 'Not found', message: 'This page does not exist.' });

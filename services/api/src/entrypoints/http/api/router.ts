@@ -9,6 +9,9 @@ import type { Services } from '../../../domain/services.js';
 import { parseId, type Input } from '../../../domain/validation.js';
 import { actorOf } from '../auth.js';
 import { CATALOG_KINDS } from '../catalog-kinds.js';
+import type { TokenService } from '../../../domain/tokens/token-service.js';
+import type { UserDirectory } from '../../../domain/users/user-directory.js';
+import { readExecutionLogs, type ExecutionLogSettings } from './execution-logs.js';
 
 export function idParam(req: Request, name = 'id'): number {
   const id = parseId(req.params[name]);
@@ -70,7 +73,20 @@ function crud<T>(router: Router, path: string, routes: CrudHandlers<T>): void {
   });
 }
 
-export function apiRouter(services: Services): Router {
+/** Adapters and services beyond the domain core the API offers when they are wired. */
+export interface ApiDependencies extends Partial<ExecutionLogSettings> {
+  tokens?: TokenService;
+  directory?: UserDirectory;
+}
+
+const queryString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function limitOf(query: Request['query'], fallback = 50, max = 200): number {
+  const raw = Number(query.limit ?? fallback);
+  return Number.isInteger(raw) && raw > 0 ? Math.min(raw, max) : fallback;
+}
+
+export function apiRouter(services: Services, deps: ApiDependencies = {}): Router {
   const router = express.Router();
   const { schedules, executions } = services;
 
@@ -128,10 +144,48 @@ export function apiRouter(services: Services): Router {
     res.json(executionJson(await executions.stop(actorOf(req), idParam(req))));
   });
   router.get('/executions/:id/logs', async (req, res) => {
+    const settings: ExecutionLogSettings = { runtimeKind: deps.runtimeKind ?? 'local', ...deps };
+    const severity = queryString(req.query.severity);
+    const pageToken = queryString(req.query.pageToken);
     const since = parseId(req.query.since) ?? 0;
-    const lines = await executions.readLogs(actorOf(req), idParam(req), since);
-    res.json({ lines, next: since + lines.length });
+    res.json(await readExecutionLogs(services, settings, actorOf(req), idParam(req), { ...(severity ? { severity } : {}), ...(pageToken ? { pageToken } : {}), since }));
   });
+
+  const { directory, tokens } = deps;
+  if (directory) {
+    router.get('/users', async (req, res) => {
+      res.json({ items: await directory.list(actorOf(req)) });
+    });
+    router.get('/users/me', async (req, res) => {
+      const actor = actorOf(req);
+      res.json(actor.userId === null ? { id: null, email: actor.email, role: actor.role } : await directory.get(actor, actor.userId));
+    });
+    router.get('/users/:id', async (req, res) => {
+      res.json(await directory.get(actorOf(req), idParam(req)));
+    });
+    router.get('/permissions', (req, res) => {
+      res.json(directory.permissions(actorOf(req)));
+    });
+    router.get('/audit', async (req, res) => {
+      const limit = limitOf(req.query);
+      const before = parseId(req.query.before);
+      const items = await directory.auditEvents(actorOf(req), { limit, ...(before ? { before } : {}) });
+      const last = items[items.length - 1];
+      res.json({ items, nextBefore: items.length === limit && last ? Number(last.id) : null });
+    });
+  }
+  if (tokens) {
+    router.get('/tokens', async (req, res) => {
+      res.json({ items: await tokens.list(actorOf(req)) });
+    });
+    router.post('/tokens', async (req, res) => {
+      const { token, secret } = await tokens.create(actorOf(req), body(req));
+      res.status(201).json({ ...token, token: secret });
+    });
+    router.delete('/tokens/:id', async (req, res) => {
+      res.json(await tokens.revoke(actorOf(req), idParam(req)));
+    });
+  }
 
   router.use((_req, res) => {
     res.status(404).json({ error: { code: 'not-found', message: 'No such API route' } });

@@ -14,7 +14,9 @@ import { executionFilter, idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
 import { CATALOG_KINDS } from '../catalog-kinds.js';
 import { describeError } from '../errors.js';
-import { formatDuration, formatTime, parseLogLine, statusBadge } from './format.js';
+import { formatDuration, formatTime, statusBadge } from './format.js';
+import { readExecutionLogs, type ExecutionLogSettings } from '../api/execution-logs.js';
+import { SEVERITIES } from '../../../../../../jobs/contract/src/log-entry.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
@@ -38,7 +40,7 @@ function action(run: (req: Request) => Promise<string>, fallback: (req: Request)
 
 const body = (req: Request): Input => (req.body && typeof req.body === 'object' ? (req.body as Input) : {});
 
-export function pagesRouter(services: Services): Router {
+export function pagesRouter(services: Services, logSettings: ExecutionLogSettings = { runtimeKind: 'local' }): Router {
   const router = express.Router();
   const { catalog, schedules, executions } = services;
 
@@ -77,8 +79,15 @@ export function pagesRouter(services: Services): Router {
     const actor = actorOf(req);
     const execution = await executions.get(actor, idParam(req));
     const schedule = execution.scheduleId ? await schedules.get(actor, execution.scheduleId).catch(() => null) : null;
-    const logs = (await executions.readLogs(actor, execution.id).catch((err: Error) => [`(logs unavailable: ${err.message})`])).map(parseLogLine);
-    res.render('execution', { title: `Execution ${execution.id}`, execution, schedule, logs, active: isActive(execution.status), zone: schedule?.timeZone ?? 'UTC' });
+    // The summary always shows; when the lines cannot be read the page says why instead.
+    const severity = typeof req.query.severity === 'string' && (SEVERITIES as readonly string[]).includes(req.query.severity) ? req.query.severity : '';
+    const result = await readExecutionLogs(services, logSettings, actor, execution.id, severity ? { severity } : {}).catch(
+      (err: Error) => ({ ok: false as const, reason: 'failed' as const, message: `Reading the log failed: ${err.message}` }),
+    );
+    const logs = result.ok ? result.lines : [];
+    const logsFailure = result.ok ? null : { reason: result.reason, message: result.message };
+    const consoleUrl = 'consoleUrl' in result ? result.consoleUrl : undefined;
+    res.render('execution', { title: `Execution ${execution.id}`, execution, schedule, logs, logsFailure, logSource: result.ok ? result.source : null, consoleUrl, severity, severities: SEVERITIES, active: isActive(execution.status), zone: schedule?.timeZone ?? 'UTC' });
   });
   router.post('/executions/:id/stop', action(async (req) => {
     const execution = await executions.stop(actorOf(req), idParam(req));

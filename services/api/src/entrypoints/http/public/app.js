@@ -19,6 +19,8 @@
   }
   // Same rendering as the server's (pages/format.ts parseLogLine): time severity message.
   function formatLogLine(line) {
+    // The logs API returns parsed lines ({ time, severity, message }).
+    if (line && typeof line === 'object') return [line.time, line.severity, line.message].filter(Boolean).join(' ');
     try {
       var entry = JSON.parse(line);
       if (entry && typeof entry.message === 'string') {
@@ -33,12 +35,12 @@
   if (log && log.getAttribute('data-follow-url')) {
     var next = Number(log.getAttribute('data-line-count')) || 0;
     var follow = log.getAttribute('data-follow-url');
-    var statusUrl = follow.replace(/\/logs$/, '');
+    var statusUrl = follow.replace(/\/logs(\?.*)?$/, '');
     var timer = setInterval(function () {
-      fetch(follow + '?since=' + next, { credentials: 'same-origin' })
+      fetch(follow + (follow.indexOf('?') < 0 ? '?' : '&') + 'since=' + next, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (body) {
-          if (!body) return;
+          if (!body || !body.ok) return;
           body.lines.forEach(function (line) { log.appendChild(document.createTextNode(formatLogLine(line) + '\n')); });
           next = body.next;
           return fetch(statusUrl, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; });
