@@ -38,25 +38,38 @@ type Env = Record<string, string | undefined>;
 
 const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() !== '' ? value.trim() : undefined);
 
-export function kubernetesSettingsFromEnv(env: Env = process.env): KubernetesSettings {
-  const extractorImage = nonEmpty(env.ETL_EXTRACTOR_IMAGE);
+/** The Kubernetes part of the control plane's parsed configuration (services/api/src/config.ts `kubernetes`). */
+export interface KubernetesConfigValues {
+  namespace?: string;
+  extractorImage?: string;
+  jobServiceAccount?: string;
+  leaderLease?: string;
+  podName?: string;
+  podNamespace?: string;
+  jobCpuRequest?: string;
+  jobMemoryRequest?: string;
+  jobMemoryLimit?: string;
+}
+
+export function kubernetesSettings(values: KubernetesConfigValues): KubernetesSettings {
+  const extractorImage = nonEmpty(values.extractorImage);
   if (!extractorImage) {
     throw new KubernetesConfigError('ETL_EXTRACTOR_IMAGE is required with ETL_RUNTIME=kubernetes (e.g. europe-docker.pkg.dev/PROJECT/etl/extractor:1.0.0)');
   }
-  const namespace = nonEmpty(env.ETL_NAMESPACE) ?? nonEmpty(env.POD_NAMESPACE);
+  const namespace = nonEmpty(values.namespace) ?? nonEmpty(values.podNamespace);
   if (!namespace) {
     throw new KubernetesConfigError('set ETL_NAMESPACE, or POD_NAMESPACE through the downward API, to the namespace of the ETL Jobs');
   }
   return {
     namespace,
     extractorImage,
-    jobServiceAccount: nonEmpty(env.ETL_JOB_SERVICE_ACCOUNT),
-    leaderLease: nonEmpty(env.ETL_LEADER_LEASE) ?? 'etl-monitor-leader',
-    podName: nonEmpty(env.POD_NAME) ?? `etl-monitor-${process.pid}`,
+    jobServiceAccount: nonEmpty(values.jobServiceAccount),
+    leaderLease: nonEmpty(values.leaderLease) ?? 'etl-monitor-leader',
+    podName: nonEmpty(values.podName) ?? `etl-monitor-${process.pid}`,
     resources: {
-      cpuRequest: nonEmpty(env.ETL_JOB_CPU_REQUEST) ?? DEFAULT_RESOURCES.cpuRequest,
-      memoryRequest: nonEmpty(env.ETL_JOB_MEMORY_REQUEST) ?? DEFAULT_RESOURCES.memoryRequest,
-      memoryLimit: nonEmpty(env.ETL_JOB_MEMORY_LIMIT) ?? DEFAULT_RESOURCES.memoryLimit,
+      cpuRequest: nonEmpty(values.jobCpuRequest) ?? DEFAULT_RESOURCES.cpuRequest,
+      memoryRequest: nonEmpty(values.jobMemoryRequest) ?? DEFAULT_RESOURCES.memoryRequest,
+      memoryLimit: nonEmpty(values.jobMemoryLimit) ?? DEFAULT_RESOURCES.memoryLimit,
     },
     backoffLimit: 2,
     ttlSecondsAfterFinished: 86_400,
@@ -64,4 +77,18 @@ export function kubernetesSettingsFromEnv(env: Env = process.env): KubernetesSet
     failedJobsHistoryLimit: 3,
     stopTimeoutMs: 60_000,
   };
+}
+
+export function kubernetesSettingsFromEnv(env: Env = process.env): KubernetesSettings {
+  return kubernetesSettings({
+    namespace: env.ETL_NAMESPACE,
+    extractorImage: env.ETL_EXTRACTOR_IMAGE,
+    jobServiceAccount: env.ETL_JOB_SERVICE_ACCOUNT,
+    leaderLease: env.ETL_LEADER_LEASE,
+    podName: env.POD_NAME,
+    podNamespace: env.POD_NAMESPACE,
+    jobCpuRequest: env.ETL_JOB_CPU_REQUEST,
+    jobMemoryRequest: env.ETL_JOB_MEMORY_REQUEST,
+    jobMemoryLimit: env.ETL_JOB_MEMORY_LIMIT,
+  });
 }

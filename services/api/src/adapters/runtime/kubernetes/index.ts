@@ -1,19 +1,27 @@
 /**
- * Entry point of the Kubernetes runtime for the control plane (ETL_RUNTIME=kubernetes):
+ * Entry point of the Kubernetes runtime for the control plane (ETL_RUNTIME=kubernetes).
  *
- *   const settings = kubernetesSettingsFromEnv(process.env);
- *   const kubeConfig = loadKubeConfig();                       // in-cluster service account, or ~/.kube/config
- *   const runtime = createKubernetesRuntime({ settings, kubeConfig, admission });
- *   const secrets = new SecretWriter(clientsFor(kubeConfig).core, settings.namespace);
- *   const elector = new LeaderElector({ ...leaderElectionFor(settings, kubeConfig), onStartedLeading, onStoppedLeading });
+ * In the composition root (bootstrap/control-plane.ts, override `kubernetes`):
+ *
+ *   const { runtime, secrets } = createKubernetesControlPlaneRuntime(config.kubernetes);
+ *   // after the domain services exist, before controlPlane.start():
+ *   runtime.useAdmission(admissionFromExecutionStore);          // RunAdmission, see run-admission.ts
+ *   runtime.useScheduleSource(() => services.schedules.deployments());
+ *
+ * `runtime.start()` joins the leader election (Lease ETL_LEADER_LEASE, identity POD_NAME); only the
+ * leader watches and reconciles; every replica can apply/remove/run/stop.
  */
 import { BatchV1Api, CoordinationV1Api, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
-import type { KubernetesSettings } from './config.js';
-import { KubernetesRuntime, type KubernetesClients, type KubernetesRuntimeOptions } from './kubernetes-runtime.js';
+import { kubernetesSettings, type KubernetesConfigValues, type KubernetesSettings } from './config.js';
+import { KubernetesRuntime, jsonLogger, type Clock, type KubernetesClients, type KubernetesRuntimeOptions, type RuntimeLogger } from './kubernetes-runtime.js';
+import { LeaderElector } from './leader-election.js';
+import { LeaderGatedRuntime } from './leader-gated-runtime.js';
+import { SecretWriter } from './secret-writer.js';
 
-export { kubernetesSettingsFromEnv, KubernetesConfigError, type KubernetesSettings } from './config.js';
+export { kubernetesSettings, kubernetesSettingsFromEnv, KubernetesConfigError, type KubernetesConfigValues, type KubernetesSettings } from './config.js';
 export { KubernetesRuntime, type Clock, type KubernetesClients, type KubernetesRuntimeOptions, type RuntimeLogger } from './kubernetes-runtime.js';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election.js';
+export { LeaderGatedRuntime, type ScheduleSource } from './leader-gated-runtime.js';
 export { SecretWriter } from './secret-writer.js';
 export type { RunAdmission, AdmissionDecision, ScheduledRunClaim } from './run-admission.js';
 export { KubernetesApiError } from './api-errors.js';
@@ -35,7 +43,41 @@ export function clientsFor(kubeConfig: KubeConfig): KubernetesClients & { coordi
   };
 }
 
+/** A runtime without leader election (single replica, scripts, the smoke test). */
 export function createKubernetesRuntime(options: Omit<KubernetesRuntimeOptions, 'clients'> & { settings: KubernetesSettings; kubeConfig: KubeConfig }): KubernetesRuntime {
   const { kubeConfig, ...rest } = options;
   return new KubernetesRuntime({ ...rest, clients: clientsFor(kubeConfig) });
+}
+
+export interface ControlPlaneRuntimeOptions {
+  kubeConfig?: KubeConfig;
+  clock?: Clock;
+  logger?: RuntimeLogger;
+  leaseDurationSeconds?: number;
+  retryPeriodMs?: number;
+}
+
+/** What the control plane needs with ETL_RUNTIME=kubernetes: a leader-gated runtime and the Secret writer. */
+export function createKubernetesControlPlaneRuntime(values: KubernetesConfigValues, options: ControlPlaneRuntimeOptions = {}): { runtime: LeaderGatedRuntime; secrets: SecretWriter } {
+  const settings = kubernetesSettings(values);
+  const clients = clientsFor(options.kubeConfig ?? loadKubeConfig());
+  const logger = options.logger ?? jsonLogger;
+  const inner = new KubernetesRuntime({ settings, clients, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const runtime = new LeaderGatedRuntime(
+    inner,
+    (hooks) =>
+      new LeaderElector({
+        coordination: clients.coordination,
+        namespace: settings.namespace,
+        leaseName: settings.leaderLease,
+        identity: settings.podName,
+        ...(options.leaseDurationSeconds ? { leaseDurationSeconds: options.leaseDurationSeconds } : {}),
+        ...(options.retryPeriodMs ? { retryPeriodMs: options.retryPeriodMs } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        logger,
+        ...hooks,
+      }),
+    logger,
+  );
+  return { runtime, secrets: new SecretWriter(clients.core, settings.namespace) };
 }

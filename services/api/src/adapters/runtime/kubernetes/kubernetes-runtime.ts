@@ -23,6 +23,7 @@ export interface Clock {
 
 export interface RuntimeLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface KubernetesClients {
@@ -50,8 +51,9 @@ export interface KubernetesRuntimeOptions {
 const deadlineCache = new Map<string, number>();
 
 const systemClock: Clock = { now: () => new Date() };
-const jsonLogger: RuntimeLogger = {
+export const jsonLogger: RuntimeLogger = {
   warn: (message, fields) => process.stderr.write(`${JSON.stringify({ severity: 'WARNING', message, component: 'kubernetes-runtime', ...fields })}\n`),
+  info: (message, fields) => process.stdout.write(`${JSON.stringify({ severity: 'INFO', message, component: 'kubernetes-runtime', ...fields })}\n`),
 };
 
 const ssaOptions = () => setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
@@ -82,7 +84,10 @@ export class KubernetesRuntime implements Runtime {
   private missedTimer: NodeJS.Timeout | undefined;
   private started = false;
 
+  private admission: RunAdmission | undefined;
+
   constructor(private readonly options: KubernetesRuntimeOptions) {
+    this.admission = options.admission;
     this.settings = options.settings;
     this.batch = options.clients.batch;
     this.core = options.clients.core;
@@ -121,6 +126,14 @@ export class KubernetesRuntime implements Runtime {
         retryDelayMs,
       }),
     ];
+  }
+
+  /**
+   * Wires the database guard for CronJob-created runs. Call before the first reconcile: it
+   * decides whether CronJob templates start their Jobs suspended.
+   */
+  useAdmission(admission: RunAdmission): void {
+    this.admission = admission;
   }
 
   // ---- lifecycle ----
@@ -178,7 +191,7 @@ export class KubernetesRuntime implements Runtime {
    */
   desiredCronJob(schedule: ScheduleDeployment): V1CronJob {
     const timing = { startingDeadlineSeconds: this.startingDeadline(schedule.cron, schedule.timeZone) };
-    return buildCronJob(schedule, this.settings, timing, { suspendScheduledRuns: Boolean(this.options.admission) });
+    return buildCronJob(schedule, this.settings, timing, { suspendScheduledRuns: Boolean(this.admission) });
   }
 
   private startingDeadline(cron: string, timeZone: string): number {
@@ -384,7 +397,7 @@ export class KubernetesRuntime implements Runtime {
 
   /** Runs the admission once per Job name at a time; it must not block the watch queue. */
   private admitIfWaiting(job: V1Job): void {
-    const admission = this.options.admission;
+    const admission = this.admission;
     const name = job.metadata!.name!;
     if (!admission || !awaitsAdmission(job) || this.admitting.has(name)) return;
     const task = this.admit(admission, job)

@@ -2,6 +2,9 @@
  * Source passwords as Kubernetes Secrets `etl-source-<sourceId>` (key `password`), written with
  * server-side apply. The control plane's Role allows create/patch/delete on secrets but not
  * get/list/watch: it can write a password, never read one back.
+ *
+ * `put`/`remove` match the control plane's SecretWriter port (domain/ports.ts). One key per
+ * Secret: an apply owns the whole `stringData`, so a second key would replace the first.
  */
 import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import type { SecretRef } from '../../../domain/runtime/runtime.js';
@@ -24,13 +27,22 @@ export class SecretWriter {
   }
 
   async writeSourcePassword(sourceId: string, password: string): Promise<SecretRef> {
-    const name = sourceSecretName(sourceId);
+    await this.put(sourceSecretName(sourceId), PASSWORD_KEY, password);
+    return SecretWriter.refFor(sourceId);
+  }
+
+  async deleteSourcePassword(sourceId: string): Promise<void> {
+    await this.remove(sourceSecretName(sourceId));
+  }
+
+  /** Server-side applies Secret `name` holding exactly `{ [key]: value }`. */
+  async put(name: string, key: string, value: string): Promise<void> {
     const body: V1Secret = validateSchema({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name, namespace: this.namespace, labels: { ...BASE_LABELS, 'app.kubernetes.io/component': 'source-credentials' } },
+      metadata: { name, namespace: this.namespace, labels: { ...BASE_LABELS, 'app.kubernetes.io/component': 'credentials' } },
       type: 'Opaque',
-      stringData: { [PASSWORD_KEY]: password },
+      stringData: { [key]: value },
     });
     try {
       await this.core.patchNamespacedSecret(
@@ -42,11 +54,9 @@ export class SecretWriter {
       const wrapped = apiError(`apply Secret ${name}`, error);
       throw new KubernetesApiError(`apply Secret ${name}: ${wrapped.status ?? 'network error'} ${wrapped.reason ?? ''}`.trim(), wrapped.status, wrapped.reason);
     }
-    return SecretWriter.refFor(sourceId);
   }
 
-  async deleteSourcePassword(sourceId: string): Promise<void> {
-    const name = sourceSecretName(sourceId);
+  async remove(name: string): Promise<void> {
     try {
       await this.core.deleteNamespacedSecret({ name, namespace: this.namespace });
     } catch (error) {
