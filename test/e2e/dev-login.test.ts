@@ -78,6 +78,10 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
   expect([scheduled[1], scheduled[2], scheduled[3], scheduled[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'scheduled · scheduler', '42']);
   expect([manual[1], manual[2], manual[3], manual[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual · operator@example.com', '42']);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  for (const [path, file] of [['/schedules', 'schedules.png'], ['/schedules/new', 'schedule-form.png'], ['/catalog', 'catalog.png']] as const) {
+    await page.goto(`${cp.url}${path}`);
+    await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true });
+  }
   expect(cspViolations).toEqual([]);
 });
 
