@@ -2,8 +2,6 @@
 // payload, write dispositions, MERGE text), C10 row-error mapping and size limits, retries.
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
-import { BigQuery } from '@google-cloud/bigquery';
-import { OAuth2Client } from 'google-auth-library';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
 import type { Column } from '../../jobs/extract/src/columns.js';
 import { BigQueryDestination } from '../../jobs/extract/src/destination/bigquery-destination.js';
@@ -12,18 +10,11 @@ import { ExtractionError } from '../../jobs/extract/src/errors.js';
 import { RunLogger } from '../../jobs/extract/src/logger.js';
 import { firebird } from '../support/firebird.js';
 import { postgresJobSpec, runLibrary } from './support/extractor.js';
+import { API, client, fast, PROJECT_PATH, stagingTable, TABLES_PATH, uploadedRows } from './support/bigquery-nock.js';
 
-const API = 'https://bigquery.googleapis.com';
-const P = '/bigquery/v2/projects/p1';
-const TABLES = `${P}/datasets/ds/tables`;
-const STAGING = 'country__etl_exec-test'.replace(/[^A-Za-z0-9_]/g, '_');
-const fast = { pollMs: 1, backoffMs: 1, sleep: async () => undefined };
-
-function client(): BigQuery {
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3600_000 });
-  return new BigQuery({ projectId: 'p1', authClient, autoRetry: false });
-}
+const P = PROJECT_PATH;
+const TABLES = TABLES_PATH;
+const STAGING = stagingTable('country');
 
 function bigQuerySpec(sql: string, writeMode: JobSpec['destination']['writeMode'], keyColumns: string[] = []): JobSpec {
   const base = postgresJobSpec({ sql, table: 'country', script: { keyColumns } });
@@ -32,11 +23,6 @@ function bigQuerySpec(sql: string, writeMode: JobSpec['destination']['writeMode'
 
 const run = (spec: JobSpec) =>
   runLibrary(spec, firebird.readerPassword, undefined, { createDestination: createDestinationFactory({ bigQuery: (request) => bigQueryDestination(request, client(), fast) }) });
-
-/** The NDJSON rows of a multipart load upload (the other part is the job's JSON metadata). */
-function uploadedRows(body: string): string[] {
-  return body.split(/\r?\n/).filter((line) => line.startsWith('{') && !line.startsWith('{"configuration"'));
-}
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

@@ -12,7 +12,7 @@ import type { JobSpec } from '../../contract/src/job-spec.js';
 import type { RunSummary } from '../../contract/src/summary.js';
 import type { Column, Row } from './columns.js';
 import { findColumn, nameColumns } from './column-names.js';
-import type { Destination } from './destination/destination.js';
+import { type Destination, rowCountMismatch } from './destination/destination.js';
 import { asExtractionError, ExtractionError, StopRequested } from './errors.js';
 import { type LineSink, RunLogger } from './logger.js';
 import { FirebirdSource } from './source/firebird-source.js';
@@ -149,7 +149,11 @@ export async function runExtraction(spec: JobSpec, secrets: ExtractionSecrets, i
     }
     throwIfStopped(signal);
     if (expectedRows !== undefined && counters.rowsRead !== expectedRows) {
-      throw new ExtractionError('data', `row count mismatch: expected ${expectedRows}, got ${counters.rowsRead} (the read ended early)`);
+      throw new ExtractionError(
+        'data',
+        rowCountMismatch(expectedRows, counters.rowsRead),
+        'the rows read differ from COUNT(*) in the same snapshot, so nothing was loaded; run again (a repeated mismatch points at the driver or the network)',
+      );
     }
     if (mode === 'truncate' && counters.rowsRead === 0 && !spec.script.allowEmpty) {
       throw new ExtractionError(
