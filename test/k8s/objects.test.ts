@@ -65,7 +65,7 @@ describe('CronJob builder', () => {
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.serviceAccountName).toBe('etl-extractor');
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     const container = pod.containers[0]!;
     expect(container.name).toBe('extractor');
     expect(container.image).toBe('registry.example/etl/extractor:1.2.3');

@@ -89,7 +89,31 @@ describe('run state from watching Jobs and Pods', () => {
     await eventually(() => expect(of('etl-x-st')).toHaveLength(1));
     await runtime.stop(handle);
     await eventually(() => expect(of('etl-x-st')).toHaveLength(2));
-    expect(of('etl-x-st')[1]).toMatchObject({ type: 'finished', status: 'stopped', executionId: 'st', reason: 'Job deleted before it finished' });
+    expect(of('etl-x-st')[1]).toMatchObject({ type: 'finished', status: 'stopped', executionId: 'st', reason: 'Job deleted before it finished; its pods are gone' });
+  });
+
+  test('stop: pods still there after the timeout are said on the run (finished stopped with the pod names), and the answer says not terminated', async () => {
+    const handle = await runtime.runNow(manualRun('stuck'));
+    await eventually(() => expect(of('etl-x-stuck')).toHaveLength(1));
+    // A pod the garbage collector will not remove (as on a lost node): no owner reference.
+    cluster.api.put('pods', { metadata: { name: 'etl-x-stuck-zzz', namespace: NAMESPACE, labels: { 'job-name': 'etl-x-stuck', 'app.kubernetes.io/managed-by': 'etl-monitor' } }, spec: {}, status: { phase: 'Running' } });
+    const outcome = await runtime.stop(handle);
+    expect(outcome).toEqual({ terminated: false, detail: 'pod(s) etl-x-stuck-zzz of Job etl-x-stuck still present 2 s after the Job was deleted' });
+    await runtime.idle();
+    const ends = of('etl-x-stuck').filter((o) => o.type === 'finished');
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({
+      type: 'finished',
+      handle,
+      status: 'stopped',
+      reason: 'Stop requested, but pod(s) etl-x-stuck-zzz of Job etl-x-stuck still present 2 s after the Job was deleted (kubectl get pods -l job-name=etl-x-stuck)',
+    });
+    // When the pod finally goes, the watch reports the end as well (the execution, no longer active, keeps the first story).
+    cluster.api.remove('pods', NAMESPACE, 'etl-x-stuck-zzz');
+    await eventually(() => expect(of('etl-x-stuck').filter((o) => o.type === 'finished').map((o) => (o.type === 'finished' ? o.reason : ''))).toEqual([
+      expect.stringMatching(/^Stop requested, but pod/),
+      'Job deleted before it finished; its pods are gone',
+    ]));
   });
 
   test('dropped watches restart; 410 Gone triggers a re-list; nothing is reported twice', async () => {
@@ -152,5 +176,23 @@ describe('idempotent event handling', () => {
     expect(events.flatMap((e) => e())).toEqual([]);
     // A late "running" replay after the finish must not reopen the run.
     expect(events[0]!()).toEqual([]);
+  });
+
+  test('a Job deleted while running ends when its last pod is gone, once, even when the pod list is replayed', () => {
+    let now = new Date('2024-06-01T04:00:00Z');
+    const cache = new RunStateCache(() => now);
+    const labels = { 'app.kubernetes.io/managed-by': 'etl-monitor', 'etl-monitor/execution': 'e2' };
+    const job: V1Job = { metadata: { name: 'etl-x-e2', uid: 'u2', labels }, spec: { template: {} }, status: { startTime: new Date('2024-06-01T03:00:00Z'), active: 1 } };
+    const pod: V1Pod = { metadata: { name: 'etl-x-e2-abc', labels: { ...labels, 'job-name': 'etl-x-e2' } }, status: { phase: 'Running' } };
+    expect(cache.upsertJob(job).map((o) => o.type)).toEqual(['running']);
+    expect(cache.upsertPod(pod)).toEqual([]);
+    // Background propagation: the Job goes first; its pod terminates during its grace period.
+    expect(cache.removeJob(job)).toEqual([]);
+    expect(cache.replacePods([pod])).toEqual([]);
+    now = new Date('2024-06-01T04:00:30Z');
+    const end = { type: 'finished', handle: { name: 'etl-x-e2', uid: 'u2' }, executionId: 'e2', status: 'stopped', reason: 'Job deleted before it finished; its pods are gone', finishedAt: now };
+    expect(cache.removePod(pod)).toEqual([end]);
+    expect(cache.removePod(pod)).toEqual([]);
+    expect(cache.replacePods([])).toEqual([]);
   });
 });

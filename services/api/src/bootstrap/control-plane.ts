@@ -14,6 +14,7 @@ import { migrate, pendingMigrations } from '../adapters/db/migrator.js';
 import { createRepositories } from '../adapters/db/repositories.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../adapters/runtime/local/local-runtime.js';
 import { LocalSecretStore } from '../adapters/secrets/local-secret-store.js';
+import { createKubernetesControlPlaneRuntime, type ControlPlaneHooks } from '../adapters/runtime/kubernetes/index.js';
 import type { SecretWriter } from '../domain/ports.js';
 import type { Runtime } from '../domain/runtime/runtime.js';
 import { createServices, type Services } from '../domain/services.js';
@@ -83,7 +84,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 export async function createControlPlane(config: Config, overrides: ControlPlaneOverrides = {}): Promise<ControlPlane> {
   const log = overrides.log ?? console;
   const sequelize: Sequelize = connect(config.databaseUrl);
-  const { runtime, secrets } = await createRuntime(config, overrides);
+  const { runtime, secrets, connect: connectRuntime } = await createRuntime(config, overrides);
   const onError = (err: unknown, context: string) => log.error(`${context}: ${(err as Error)?.stack ?? String(err)}`);
   const metrics = overrides.metrics ?? createMetrics();
   const plainRepositories = createRepositories(sequelize);
@@ -100,6 +101,11 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
     onError,
   });
   const unsubscribe = runtime.subscribe((observation) => services.executions.observe(observation));
+  connectRuntime?.({
+    observe: (observation) => services.executions.observe(observation),
+    findByRuntimeName: (name) => plainRepositories.executions.findByRuntimeName(name),
+    deployments: () => services.schedules.deployments(),
+  });
   const tokens = new TokenService(new SequelizeApiTokenRepository(sequelize), (userId) => services.users.actorFor(userId), new AuditTrail(repositories.audit));
   const logs = overrides.logs ?? createExecutionLogReader({
     runtime: config.runtime,
@@ -160,10 +166,11 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
   };
 }
 
-async function createRuntime(config: Config, overrides: ControlPlaneOverrides): Promise<{ runtime: Runtime; secrets: SecretWriter }> {
+async function createRuntime(config: Config, overrides: ControlPlaneOverrides): Promise<{ runtime: Runtime; secrets: SecretWriter; connect?: (hooks: ControlPlaneHooks) => void }> {
   if (config.runtime === 'kubernetes') {
-    if (!overrides.kubernetes) throw new Error('ETL_RUNTIME=kubernetes: the Kubernetes runtime is not wired into this build');
-    return overrides.kubernetes(config);
+    if (overrides.kubernetes) return overrides.kubernetes(config);
+    // In a pod: the service account; elsewhere KUBECONFIG. The leader admits CronJob runs through the executions table's lock.
+    return createKubernetesControlPlaneRuntime(config.kubernetes);
   }
   const secrets = new LocalSecretStore(config.etlHome);
   const runtime = new LocalRuntime({ ...overrides.local, etlHome: config.etlHome, secrets });

@@ -1,12 +1,11 @@
 /**
  * Entry point of the Kubernetes runtime for the control plane (ETL_RUNTIME=kubernetes).
  *
- * In the composition root (bootstrap/control-plane.ts, override `kubernetes`):
+ * In the composition root (bootstrap/control-plane.ts):
  *
- *   const { runtime, secrets } = createKubernetesControlPlaneRuntime(config.kubernetes);
+ *   const { runtime, secrets, connect } = createKubernetesControlPlaneRuntime(config.kubernetes);
  *   // after the domain services exist, before controlPlane.start():
- *   runtime.useAdmission(admissionFromExecutionStore);          // RunAdmission, see run-admission.ts
- *   runtime.useScheduleSource(() => services.schedules.deployments());
+ *   connect({ observe, findByRuntimeName, deployments });   // admission through the DB lock + schedule source
  *
  * `runtime.start()` joins the leader election (Lease ETL_LEADER_LEASE, identity POD_NAME); only the
  * leader watches and reconciles; every replica can apply/remove/run/stop.
@@ -17,6 +16,8 @@ import { KubernetesRuntime, jsonLogger, type Clock, type KubernetesClients, type
 import { LeaderElector } from './leader-election.js';
 import { LeaderGatedRuntime } from './leader-gated-runtime.js';
 import { SecretWriter } from './secret-writer.js';
+import { ExecutionStoreAdmission, type AdmissionStore } from './execution-admission.js';
+import type { ScheduleDeployment } from '../../../domain/runtime/runtime.js';
 
 export { kubernetesSettings, kubernetesSettingsFromEnv, KubernetesConfigError, type KubernetesConfigValues, type KubernetesSettings } from './config.js';
 export { KubernetesRuntime, type Clock, type KubernetesClients, type KubernetesRuntimeOptions, type RuntimeLogger } from './kubernetes-runtime.js';
@@ -24,6 +25,7 @@ export { LeaderElector, type LeaderElectorOptions } from './leader-election.js';
 export { LeaderGatedRuntime, type ScheduleSource } from './leader-gated-runtime.js';
 export { SecretWriter } from './secret-writer.js';
 export type { RunAdmission, AdmissionDecision, ScheduledRunClaim } from './run-admission.js';
+export { ExecutionStoreAdmission, type AdmissionStore } from './execution-admission.js';
 export { KubernetesApiError } from './api-errors.js';
 export { InvalidObjectError } from './validate.js';
 
@@ -57,8 +59,21 @@ export interface ControlPlaneRuntimeOptions {
   retryPeriodMs?: number;
 }
 
-/** What the control plane needs with ETL_RUNTIME=kubernetes: a leader-gated runtime and the Secret writer. */
-export function createKubernetesControlPlaneRuntime(values: KubernetesConfigValues, options: ControlPlaneRuntimeOptions = {}): { runtime: LeaderGatedRuntime; secrets: SecretWriter } {
+/** What the runtime needs from the control plane once its domain services exist. */
+export interface ControlPlaneHooks extends AdmissionStore {
+  /** Every schedule as a deployment (ScheduleService.deployments): what a new leader reconciles. */
+  deployments(): Promise<ScheduleDeployment[]>;
+}
+
+export interface KubernetesControlPlaneRuntime {
+  runtime: LeaderGatedRuntime;
+  secrets: SecretWriter;
+  /** Call before start(): CronJob-created runs are admitted through the executions table's lock; a new leader reads schedules from the database. */
+  connect(hooks: ControlPlaneHooks): void;
+}
+
+/** What the control plane needs with ETL_RUNTIME=kubernetes: a leader-gated runtime, the Secret writer and the wiring to the domain. */
+export function createKubernetesControlPlaneRuntime(values: KubernetesConfigValues, options: ControlPlaneRuntimeOptions = {}): KubernetesControlPlaneRuntime {
   const settings = kubernetesSettings(values);
   const clients = clientsFor(options.kubeConfig ?? loadKubeConfig());
   const logger = options.logger ?? jsonLogger;
@@ -79,5 +94,12 @@ export function createKubernetesControlPlaneRuntime(values: KubernetesConfigValu
       }),
     logger,
   );
-  return { runtime, secrets: new SecretWriter(clients.core, settings.namespace) };
+  return {
+    runtime,
+    secrets: new SecretWriter(clients.core, settings.namespace),
+    connect(hooks) {
+      runtime.useAdmission(new ExecutionStoreAdmission(hooks, options.clock ? () => options.clock!.now() : undefined));
+      runtime.useScheduleSource(() => hooks.deployments());
+    },
+  };
 }

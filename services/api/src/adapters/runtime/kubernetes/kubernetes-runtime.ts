@@ -339,7 +339,10 @@ export class KubernetesRuntime implements Runtime {
       if (pods.length === 0) return { terminated: true };
       if (this.clock.now().getTime() >= deadline) {
         const names = pods.map((p) => p.metadata?.name).join(', ');
-        return { terminated: false, detail: `pod(s) ${names} of Job ${handle.name} still present ${this.settings.stopTimeoutMs / 1000} s after the Job was deleted` };
+        const detail = `pod(s) ${names} of Job ${handle.name} still present ${this.settings.stopTimeoutMs / 1000} s after the Job was deleted`;
+        // Said on the execution too (the watch only ends the run once the pods are gone, which may be never on a lost node).
+        await this.emitAll([{ type: 'finished', handle, status: 'stopped', reason: `Stop requested, but ${detail} (kubectl get pods -l ${jobPodsSelector(handle.name)})`, finishedAt: this.clock.now() }]);
+        return { terminated: false, detail };
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

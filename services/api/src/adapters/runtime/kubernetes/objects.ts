@@ -11,8 +11,8 @@ import type { RunRequest, RunTemplate, ScheduleDeployment } from '../../../domai
 import type { KubernetesSettings } from './config.js';
 import { ANNOTATION, BASE_LABELS, CONTAINER_NAME, LABEL, cronJobName, manualJobName } from './names.js';
 
-/** uid/gid of the extractor image's unprivileged user (node images: `node`, 1000). */
-const RUN_AS_ID = 1000;
+/** uid/gid of the extractor image's unprivileged user (CONTRACTS.md: pods run as 10001, like every image we build). */
+const RUN_AS_ID = 10001;
 const TERMINATION_GRACE_SECONDS = 30;
 const SCHEDULER = 'scheduler';
 

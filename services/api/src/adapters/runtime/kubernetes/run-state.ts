@@ -127,6 +127,11 @@ export class RunStateCache {
   private readonly emitted = new Map<string, string>();
   /** Jobs the runtime deleted on purpose (refused by admission): their deletion is not a run ending. */
   private readonly ignored = new Set<string>();
+  /**
+   * Deleted while running, pods still there (Background propagation removes them after the Job,
+   * each after its grace period): the run ends when the last pod is gone (C14).
+   */
+  private readonly ending = new Map<string, Omit<Extract<RunObservation, { type: 'finished' }>, 'finishedAt'>>();
 
   constructor(private readonly now: () => Date) {}
 
@@ -162,18 +167,24 @@ export class RunStateCache {
     // Deleted while running (Stop, or kubectl delete): the run ended without a Job condition.
     const id = runIdentity(last);
     const summary = summaryFromPods(this.podsOf(name));
-    return [
-      {
-        type: 'finished',
-        handle: id.handle,
-        ...(id.executionId ? { executionId: id.executionId } : {}),
-        ...(id.scheduleId ? { scheduleId: id.scheduleId } : {}),
-        status: summary?.status ?? 'stopped',
-        ...(summary ? { summary } : {}),
-        reason: 'Job deleted before it finished',
-        finishedAt: this.now(),
-      },
-    ];
+    this.ending.set(name, {
+      type: 'finished',
+      handle: id.handle,
+      ...(id.executionId ? { executionId: id.executionId } : {}),
+      ...(id.scheduleId ? { scheduleId: id.scheduleId } : {}),
+      status: summary?.status ?? 'stopped',
+      ...(summary ? { summary } : {}),
+      reason: 'Job deleted before it finished; its pods are gone',
+    });
+    return this.endIfPodsGone(name);
+  }
+
+  /** The deferred end of a deleted Job once none of its pods is left. */
+  private endIfPodsGone(jobName: string): RunObservation[] {
+    const pending = this.ending.get(jobName);
+    if (!pending || this.pods.has(jobName)) return [];
+    this.ending.delete(jobName);
+    return [{ ...pending, finishedAt: this.now() }];
   }
 
   upsertPod(pod: V1Pod): RunObservation[] {
@@ -190,7 +201,7 @@ export class RunStateCache {
     const pods = jobName ? this.pods.get(jobName) : undefined;
     pods?.delete(pod.metadata!.name!);
     if (pods && pods.size === 0) this.pods.delete(jobName!);
-    return [];
+    return jobName ? this.endIfPodsGone(jobName) : [];
   }
 
   /** After a (re)list: the lists are the whole truth; anything not in them is gone. */
@@ -206,6 +217,7 @@ export class RunStateCache {
     this.pods.clear();
     const out: RunObservation[] = [];
     for (const pod of pods) out.push(...this.upsertPod(pod));
+    for (const jobName of [...this.ending.keys()]) out.push(...this.endIfPodsGone(jobName));
     return out;
   }
 
