@@ -4,10 +4,12 @@
  */
 import type { AuditEvent, Destination, Execution, ExecutionStatus, Schedule, Script, Source, User } from './model.js';
 import type { Role } from './auth/actor.js';
+import type { ResourceType, Visibility } from './permissions/visibility.js';
 
 /** Plain CRUD over one catalog or schedule table. `Input` is the entity without its id. */
 export interface CrudRepository<T extends { id: number }, Input = Omit<T, 'id'>> {
-  list(): Promise<T[]>;
+  /** Without a visibility: every row (the system's own view). */
+  list(visibility?: Visibility): Promise<T[]>;
   get(id: number): Promise<T | null>;
   findByName(name: string): Promise<T | null>;
   create(input: Input): Promise<T>;
@@ -47,6 +49,8 @@ export interface ExecutionFilter {
   /** Keyset pagination: executions with id < before (newest first). */
   before?: number;
   limit: number;
+  /** Only executions whose source, script and destination are all visible (SQL filter). */
+  visibility?: Visibility;
 }
 
 export interface ExecutionRepository {
@@ -72,9 +76,42 @@ export interface UserRepository {
   update(id: number, patch: Partial<Omit<User, 'id' | 'email'>>): Promise<User | null>;
 }
 
+export interface AuditFilter {
+  limit: number;
+  /** Keyset pagination: events with id < before (newest first). */
+  before?: number;
+  /** Exact actor email. */
+  actor?: string;
+  /** Exact action ("schedule.update") or a prefix ending in "." ("schedule."). */
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  outcome?: AuditEvent['outcome'];
+  /** Inclusive lower / exclusive upper bound of `at`. */
+  from?: Date;
+  to?: Date;
+}
+
 export interface AuditRepository {
   record(event: AuditEvent): Promise<void>;
-  list(filter: { limit: number; before?: number }): Promise<(AuditEvent & { id: number })[]>;
+  list(filter: AuditFilter): Promise<(AuditEvent & { id: number })[]>;
+}
+
+export interface Grant {
+  userId: number;
+  resourceType: ResourceType;
+  resourceId: number;
+  grantedBy: string;
+  createdAt: Date;
+}
+
+/** Per-user grants of catalog items (table `permissions`). */
+export interface PermissionRepository {
+  listForUser(userId: number): Promise<Grant[]>;
+  /** False when the grant already existed. */
+  add(userId: number, type: ResourceType, resourceId: number, grantedBy: string): Promise<boolean>;
+  /** False when there was no such grant. */
+  remove(userId: number, type: ResourceType, resourceId: number): Promise<boolean>;
 }
 
 /**
@@ -94,6 +131,7 @@ export interface Repositories {
   schedules: ScheduleRepository;
   executions: ExecutionRepository;
   audit: AuditRepository;
+  permissions: PermissionRepository;
 }
 
 export type { Role };

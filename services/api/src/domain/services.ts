@@ -7,12 +7,18 @@ import type { Repositories, SecretWriter } from './ports.js';
 import type { Runtime } from './runtime/runtime.js';
 import { ScheduleService } from './schedules/schedule-service.js';
 import { UserService, type RoleRules } from './users/user-service.js';
+import { PermissionService } from './permissions/permission-service.js';
+import { AuditLog } from './audit/audit-log.js';
 
 export interface Services {
   catalog: CatalogService;
   schedules: ScheduleService;
   executions: ExecutionService;
   users: UserService;
+  /** Grants, each actor's Visibility, form choices. */
+  permissions: PermissionService;
+  /** The audit trail's read side (admins). */
+  auditLog: AuditLog;
 }
 
 export interface ServiceDependencies {
@@ -28,10 +34,15 @@ export function createServices(deps: ServiceDependencies): Services {
   const { repositories: repos, runtime, clock } = deps;
   const audit = new AuditTrail(repos.audit, clock);
   const templates = new RunTemplateBuilder(repos);
+  const permissions = new PermissionService(repos.permissions, repos.users, repos, audit);
+  const visibilityOf = permissions.visibility.bind(permissions);
   return {
-    catalog: new CatalogService(repos, deps.secrets, audit),
-    schedules: new ScheduleService(repos.schedules, repos.executions, templates, runtime, audit, clock),
+    permissions,
+    auditLog: new AuditLog(repos.audit),
+    catalog: new CatalogService(repos, deps.secrets, audit, visibilityOf),
+    schedules: new ScheduleService(repos.schedules, repos.executions, templates, runtime, audit, visibilityOf, clock),
     executions: new ExecutionService(repos.executions, repos.schedules, templates, runtime, audit, {
+      visibilityOf,
       ...(clock ? { clock } : {}),
       ...(deps.onError ? { onError: deps.onError } : {}),
     }),

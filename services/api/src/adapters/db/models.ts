@@ -12,6 +12,7 @@ export interface Models {
   Schedule: ModelStatic<Model>;
   Execution: ModelStatic<Model>;
   AuditEvent: ModelStatic<Model>;
+  Permission: ModelStatic<Model>;
 }
 
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
@@ -105,5 +106,13 @@ export function defineModels(sequelize: Sequelize): Models {
       details: required(JSONB),
       outcome: required(TEXT),
     }, table('audit_events', false)),
+    Permission: sequelize.define('Permission', {
+      id,
+      userId: required(INTEGER),
+      resourceType: required(TEXT),
+      resourceId: required(INTEGER),
+      grantedBy: required(TEXT),
+      createdAt: { type: DATE, allowNull: false, defaultValue: DataTypes.NOW },
+    }, { tableName: 'permissions', underscored: true, timestamps: false }),
   };
 }

@@ -16,7 +16,11 @@ import {
   type NewExecution,
   type Repositories,
   type UserRepository,
+  type AuditFilter,
+  type Grant,
+  type PermissionRepository,
 } from '../../domain/ports.js';
+import type { GrantedIds, ResourceType, Visibility } from '../../domain/permissions/visibility.js';
 import { defineModels } from './models.js';
 
 const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
@@ -37,14 +41,31 @@ function inUse(err: unknown): never {
   throw err;
 }
 
+/**
+ * Visibility → WHERE (CONTRACTS "Permissions"): `'all'` adds nothing; grants become `IN` lists,
+ * so a list query stays one indexed SQL statement at any size. An empty grant list matches nothing.
+ */
+type VisibleWhere = (granted: GrantedIds) => WhereOptions;
+const byOwnId = (field: keyof GrantedIds): VisibleWhere => (granted) => ({ id: { [Op.in]: granted[field] } });
+/** Schedules and executions: all three catalog references granted. */
+export const visibleRuns: VisibleWhere = (granted) => ({
+  sourceId: { [Op.in]: granted.sourceIds },
+  scriptId: { [Op.in]: granted.scriptIds },
+  destinationId: { [Op.in]: granted.destinationIds },
+});
+export function visibilityWhere(visibility: Visibility | undefined, where: VisibleWhere): WhereOptions {
+  return visibility === undefined || visibility === 'all' ? {} : where(visibility);
+}
+
 class SequelizeCrudRepository<T extends { id: number }, Input> implements CrudRepository<T, Input> {
   constructor(
     private readonly model: ModelStatic<Model>,
+    private readonly visibleWhere: VisibleWhere,
     private readonly keepTimestamps: readonly string[] = [],
   ) {}
 
-  async list(): Promise<T[]> {
-    const rows = await this.model.findAll({ order: [['name', 'ASC']] });
+  async list(visibility?: Visibility): Promise<T[]> {
+    const rows = await this.model.findAll({ where: visibilityWhere(visibility, this.visibleWhere), order: [['name', 'ASC']] });
     return rows.map((r) => plain<T>(r, this.keepTimestamps)!);
   }
   async get(id: number): Promise<T | null> {
@@ -104,7 +125,7 @@ class SequelizeExecutionRepository implements ExecutionRepository {
     return rows.map((r) => this.toEntity(r)!);
   }
   async list(filter: ExecutionFilter): Promise<Execution[]> {
-    const where: WhereOptions = {};
+    const where: WhereOptions = { ...visibilityWhere(filter.visibility, visibleRuns) };
     if (filter.status) Object.assign(where, { status: filter.status });
     if (filter.scheduleId) Object.assign(where, { scheduleId: filter.scheduleId });
     if (filter.before) Object.assign(where, { id: { [Op.lt]: filter.before } });
@@ -144,10 +165,41 @@ class SequelizeAuditRepository implements AuditRepository {
   async record(event: AuditEvent): Promise<void> {
     await this.model.create({ ...event });
   }
-  async list(filter: { limit: number; before?: number }): Promise<(AuditEvent & { id: number })[]> {
-    const where = filter.before ? { id: { [Op.lt]: filter.before } } : {};
+  async list(filter: AuditFilter): Promise<(AuditEvent & { id: number })[]> {
+    const where: Record<string | symbol, unknown> = {};
+    if (filter.before) where.id = { [Op.lt]: filter.before };
+    if (filter.actor) where.actor = filter.actor;
+    if (filter.action) where.action = filter.action.endsWith('.') ? { [Op.startsWith]: filter.action } : filter.action;
+    if (filter.targetType) where.targetType = filter.targetType;
+    if (filter.targetId) where.targetId = filter.targetId;
+    if (filter.outcome) where.outcome = filter.outcome;
+    if (filter.from || filter.to) where.at = { ...(filter.from ? { [Op.gte]: filter.from } : {}), ...(filter.to ? { [Op.lt]: filter.to } : {}) };
     const rows = await this.model.findAll({ where, order: [['id', 'DESC']], limit: filter.limit });
     return rows.map((r) => plain<AuditEvent & { id: number }>(r)!);
+  }
+}
+
+class SequelizePermissionRepository implements PermissionRepository {
+  constructor(private readonly model: ModelStatic<Model>) {}
+  async listForUser(userId: number): Promise<Grant[]> {
+    const rows = await this.model.findAll({ where: { userId }, order: [['resourceType', 'ASC'], ['resourceId', 'ASC']] });
+    return rows.map((r) => {
+      const { id: _id, ...grant } = r.get({ plain: true }) as Grant & { id: number };
+      return grant;
+    });
+  }
+  async add(userId: number, resourceType: ResourceType, resourceId: number, grantedBy: string): Promise<boolean> {
+    // Granting twice (two admins at once) is not an error: the unique key keeps one row.
+    try {
+      const [, created] = await this.model.findOrCreate({ where: { userId, resourceType, resourceId }, defaults: { grantedBy } });
+      return created;
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) return false;
+      throw err;
+    }
+  }
+  async remove(userId: number, resourceType: ResourceType, resourceId: number): Promise<boolean> {
+    return (await this.model.destroy({ where: { userId, resourceType, resourceId } })) > 0;
   }
 }
 
@@ -155,10 +207,11 @@ export function createRepositories(sequelize: Sequelize): Repositories {
   const m = defineModels(sequelize);
   return {
     users: new SequelizeUserRepository(m.User),
-    sources: new SequelizeCrudRepository(m.Source),
-    scripts: new SequelizeCrudRepository(m.Script),
-    destinations: new SequelizeCrudRepository(m.Destination),
-    schedules: new SequelizeCrudRepository(m.Schedule, TIMESTAMPS),
+    sources: new SequelizeCrudRepository(m.Source, byOwnId('sourceIds')),
+    scripts: new SequelizeCrudRepository(m.Script, byOwnId('scriptIds')),
+    destinations: new SequelizeCrudRepository(m.Destination, byOwnId('destinationIds')),
+    schedules: new SequelizeCrudRepository(m.Schedule, visibleRuns, TIMESTAMPS),
+    permissions: new SequelizePermissionRepository(m.Permission),
     executions: new SequelizeExecutionRepository(m.Execution),
     audit: new SequelizeAuditRepository(m.AuditEvent),
   };

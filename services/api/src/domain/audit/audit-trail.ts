@@ -2,7 +2,7 @@
  * Writes one audit event per important action (who did what to which object, and how it went).
  * Audit must never break the action it records, so failures to write are reported, not thrown.
  */
-import type { Actor } from '../auth/actor.js';
+import { authorize, can, type Action, type Actor } from '../auth/actor.js';
 import type { AuditEvent } from '../model.js';
 import type { AuditRepository } from '../ports.js';
 
@@ -35,5 +35,15 @@ export class AuditTrail {
     } catch (err) {
       this.onError(err);
     }
+  }
+
+  /**
+   * The role check for state-changing actions: a refused attempt is audited (who tried what on
+   * which object) before the ForbiddenError goes back to the caller.
+   */
+  async authorize(actor: Actor, action: Action, entry: AuditEntry): Promise<void> {
+    if (can(actor, action)) return;
+    await this.record(actor, { ...entry, outcome: 'refused', details: { ...entry.details, reason: `role ${actor.role} may not ${action}` } });
+    authorize(actor, action);
   }
 }

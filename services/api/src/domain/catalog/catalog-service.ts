@@ -11,6 +11,7 @@ import { ConflictError, NotFoundError, UnavailableError, ValidationError } from 
 import type { Destination, Script, Source } from '../model.js';
 import { InUseError, type CrudRepository, type Repositories, type SecretWriter } from '../ports.js';
 import { bool, integer, list, oneOf, text, timeZone, type Input } from '../validation.js';
+import { seesItem, visibleOr404, type ResourceType, type VisibilityOf } from '../permissions/visibility.js';
 
 /** Secret names and keys shared with the runtimes (CONTRACTS: Secret `etl-source-<id>`, key `password`). */
 export const SECRET = {
@@ -27,39 +28,50 @@ export class CatalogService {
     private readonly repos: Pick<Repositories, 'sources' | 'scripts' | 'destinations'>,
     private readonly secrets: SecretWriter,
     private readonly audit: AuditTrail,
+    private readonly visibilityOf: VisibilityOf,
   ) {}
 
-  // ---- reads -------------------------------------------------------------------------------
+  // ---- reads: only granted items (admins: all); an item not granted is "not found" -----------
 
   async listSources(actor: Actor): Promise<Source[]> {
     authorize(actor, 'read');
-    return this.repos.sources.list();
+    return this.repos.sources.list(await this.visibilityOf(actor));
   }
   async getSource(actor: Actor, id: number): Promise<Source> {
-    authorize(actor, 'read');
-    return found(await this.repos.sources.get(id), 'Source', id);
+    return this.visible(actor, 'source', this.repos.sources, id);
   }
   async listScripts(actor: Actor): Promise<Script[]> {
     authorize(actor, 'read');
-    return this.repos.scripts.list();
+    return this.repos.scripts.list(await this.visibilityOf(actor));
   }
   async getScript(actor: Actor, id: number): Promise<Script> {
-    authorize(actor, 'read');
-    return found(await this.repos.scripts.get(id), 'Script', id);
+    return this.visible(actor, 'script', this.repos.scripts, id);
   }
   async listDestinations(actor: Actor): Promise<Destination[]> {
     authorize(actor, 'read');
-    return this.repos.destinations.list();
+    return this.repos.destinations.list(await this.visibilityOf(actor));
   }
   async getDestination(actor: Actor, id: number): Promise<Destination> {
+    return this.visible(actor, 'destination', this.repos.destinations, id);
+  }
+
+  private async visible<T>(actor: Actor, kind: ResourceType, repo: { get(id: number): Promise<T | null> }, id: number): Promise<T> {
     authorize(actor, 'read');
-    return found(await this.repos.destinations.get(id), 'Destination', id);
+    const visibility = await this.visibilityOf(actor);
+    return visibleOr404(await repo.get(id), () => seesItem(visibility, kind, id), capitalize(kind), id);
+  }
+
+  /** Changes by id: an item the actor may not see is not found (404) before the role check (403, audited). */
+  private async writable<T>(actor: Actor, kind: ResourceType, repo: { get(id: number): Promise<T | null> }, id: number): Promise<T> {
+    const item = await this.visible(actor, kind, repo, id);
+    await this.audit.authorize(actor, 'catalog.write', { action: `${kind}.update`, targetType: kind, targetId: id });
+    return item;
   }
 
   // ---- sources -----------------------------------------------------------------------------
 
   async createSource(actor: Actor, input: Input): Promise<Source> {
-    authorize(actor, 'catalog.write');
+    await this.audit.authorize(actor, 'catalog.write', { action: 'source.create', targetType: 'source' });
     const fields = readSource(input);
     const password = readPassword(input, true)!;
     await this.assertNameFree(this.repos.sources, 'source', fields.name);
@@ -77,8 +89,7 @@ export class CatalogService {
   }
 
   async updateSource(actor: Actor, id: number, input: Input): Promise<Source> {
-    authorize(actor, 'catalog.write');
-    const existing = found(await this.repos.sources.get(id), 'Source', id);
+    const existing = await this.writable(actor, 'source', this.repos.sources, id);
     const fields = readSource(input);
     await this.assertNameFree(this.repos.sources, 'source', fields.name, id);
     const password = readPassword(input, false);
@@ -96,7 +107,7 @@ export class CatalogService {
   // ---- scripts -----------------------------------------------------------------------------
 
   async createScript(actor: Actor, input: Input): Promise<Script> {
-    authorize(actor, 'catalog.write');
+    await this.audit.authorize(actor, 'catalog.write', { action: 'script.create', targetType: 'script' });
     const fields = await this.readScript(input);
     await this.assertNameFree(this.repos.scripts, 'script', fields.name);
     const script = await this.repos.scripts.create(fields);
@@ -105,8 +116,7 @@ export class CatalogService {
   }
 
   async updateScript(actor: Actor, id: number, input: Input): Promise<Script> {
-    authorize(actor, 'catalog.write');
-    found(await this.repos.scripts.get(id), 'Script', id);
+    await this.writable(actor, 'script', this.repos.scripts, id);
     const fields = await this.readScript(input);
     await this.assertNameFree(this.repos.scripts, 'script', fields.name, id);
     const script = (await this.repos.scripts.update(id, fields))!;
@@ -121,7 +131,7 @@ export class CatalogService {
   // ---- destinations ------------------------------------------------------------------------
 
   async createDestination(actor: Actor, input: Input): Promise<Destination> {
-    authorize(actor, 'catalog.write');
+    await this.audit.authorize(actor, 'catalog.write', { action: 'destination.create', targetType: 'destination' });
     const fields = readDestination(input);
     const url = readPostgresUrl(input, fields.kind, true);
     await this.assertNameFree(this.repos.destinations, 'destination', fields.name);
@@ -141,8 +151,7 @@ export class CatalogService {
   }
 
   async updateDestination(actor: Actor, id: number, input: Input): Promise<Destination> {
-    authorize(actor, 'catalog.write');
-    const existing = found(await this.repos.destinations.get(id), 'Destination', id);
+    const existing = await this.writable(actor, 'destination', this.repos.destinations, id);
     const fields = readDestination(input);
     await this.assertNameFree(this.repos.destinations, 'destination', fields.name, id);
     const needsUrl = fields.kind === 'postgres' && existing.secretName === null;
@@ -187,8 +196,8 @@ export class CatalogService {
   }
 
   private async deleteItem<T extends { id: number; name: string }>(actor: Actor, kind: CatalogKind, repo: CrudRepository<T>, id: number): Promise<T> {
-    authorize(actor, 'catalog.write');
-    const item = found(await repo.get(id), capitalize(kind), id);
+    const item = await this.visible(actor, kind, repo, id);
+    await this.audit.authorize(actor, 'catalog.write', { action: `${kind}.delete`, targetType: kind, targetId: id });
     try {
       await repo.delete(id);
     } catch (err) {

@@ -15,6 +15,8 @@ import { ActiveRunExistsError, DuplicateSlotError, type ExecutionFilter, type Ex
 import type { RunHandle, RunObservation, Runtime } from '../runtime/runtime.js';
 import { integer, type Input } from '../validation.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS, type RunTemplateBuilder } from './run-template.js';
+import { assertUsable } from '../permissions/permission-service.js';
+import { seesRun, visibleOr404, type VisibilityOf } from '../permissions/visibility.js';
 
 /** What a run is of: a schedule, or catalog items picked by hand (ad hoc: no schedule, no overlap lock). */
 interface RunTarget {
@@ -40,6 +42,8 @@ const targetOf = (schedule: Schedule): RunTarget => ({
 });
 
 export interface ExecutionServiceOptions {
+  /** The actor's grants (PermissionService.visibility). */
+  visibilityOf: VisibilityOf;
   clock?: () => Date;
   /** Where unexpected failures while handling observations go (they must never crash the process). */
   onError?: (err: unknown, context: string) => void;
@@ -48,6 +52,7 @@ export interface ExecutionServiceOptions {
 export class ExecutionService {
   private readonly clock: () => Date;
   private readonly onError: (err: unknown, context: string) => void;
+  private readonly visibilityOf: VisibilityOf;
 
   constructor(
     private readonly executions: ExecutionRepository,
@@ -55,26 +60,31 @@ export class ExecutionService {
     private readonly templates: RunTemplateBuilder,
     private readonly runtime: Runtime,
     private readonly audit: AuditTrail,
-    options: ExecutionServiceOptions = {},
+    options: ExecutionServiceOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.visibilityOf = options.visibilityOf;
     this.onError = options.onError ?? ((err, context) => console.error(`execution service: ${context}`, err));
   }
 
+  /** Executions whose source, script and destination are all granted (admins: all). */
   async list(actor: Actor, filter: ExecutionFilter): Promise<Execution[]> {
     authorize(actor, 'read');
-    return this.executions.list(filter);
+    return this.executions.list({ ...filter, visibility: await this.visibilityOf(actor) });
   }
 
+  /** An execution the actor may not see is "not found", exactly like one that does not exist. */
   async get(actor: Actor, id: number): Promise<Execution> {
     authorize(actor, 'read');
-    return found(await this.executions.get(id), 'Execution', id);
+    const visibility = await this.visibilityOf(actor);
+    return visibleOr404(await this.executions.get(id), (e) => seesRun(visibility, e), 'Execution', id);
   }
 
   /** "Run now" on a schedule. Refused with a ConflictError naming the active run when one exists. */
   async runSchedule(actor: Actor, scheduleId: number): Promise<Execution> {
-    authorize(actor, 'execution.run');
-    const schedule = found(await this.schedules.get(scheduleId), 'Schedule', scheduleId);
+    const visibility = await this.visibilityOf(actor);
+    const schedule = visibleOr404(await this.schedules.get(scheduleId), (s) => seesRun(visibility, s), 'Schedule', scheduleId);
+    await this.audit.authorize(actor, 'execution.run', { action: 'execution.run', targetType: 'schedule', targetId: scheduleId });
     try {
       return await this.start(targetOf(schedule), { trigger: 'manual', triggeredBy: actor.email, scheduledFor: null }, actor);
     } catch (err) {
@@ -90,7 +100,7 @@ export class ExecutionService {
    * schedule, so no overlap lock applies.
    */
   async runAdHoc(actor: Actor, input: Input): Promise<Execution> {
-    authorize(actor, 'execution.run');
+    await this.audit.authorize(actor, 'execution.run', { action: 'execution.run', targetType: 'execution', details: { adHoc: true } });
     const target: RunTarget = {
       schedule: null,
       sourceId: integer(input, 'sourceId', 'Source', { min: 1, max: 2147483647 }),
@@ -98,12 +108,13 @@ export class ExecutionService {
       destinationId: integer(input, 'destinationId', 'Destination', { min: 1, max: 2147483647 }),
       maxRuntimeSeconds: integer(input, 'maxRuntimeSeconds', 'Maximum run time (seconds)', { min: 10, max: 7 * 24 * 3600, fallback: DEFAULT_MAX_RUNTIME_SECONDS }),
     };
+    assertUsable(await this.visibilityOf(actor), target);
     return this.start(target, { trigger: 'manual', triggeredBy: actor.email, scheduledFor: null }, actor);
   }
 
   async stop(actor: Actor, id: number): Promise<Execution> {
-    authorize(actor, 'execution.stop');
-    const execution = found(await this.executions.get(id), 'Execution', id);
+    const execution = await this.get(actor, id);
+    await this.audit.authorize(actor, 'execution.stop', { action: 'execution.stop', targetType: 'execution', targetId: id });
     if (!isActive(execution.status)) {
       throw new ConflictError(`Execution ${id} is not running (status ${execution.status})`);
     }
@@ -134,8 +145,7 @@ export class ExecutionService {
   }
 
   async readLogs(actor: Actor, id: number, sinceLine = 0): Promise<string[]> {
-    authorize(actor, 'read');
-    const execution = found(await this.executions.get(id), 'Execution', id);
+    const execution = await this.get(actor, id);
     if (!execution.runtimeName || !execution.runtimeUid) return [];
     return this.runtime.readLogs({ name: execution.runtimeName, uid: execution.runtimeUid }, { sinceLine });
   }

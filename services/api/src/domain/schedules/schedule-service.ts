@@ -4,7 +4,6 @@
  */
 import { authorize, type Actor } from '../auth/actor.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { found } from '../catalog/catalog-service.js';
 import { CronError, parseCron, previewRuns, type CronPreview } from '../cron/index.js';
 import { ConflictError, UnavailableError, ValidationError } from '../errors.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS, type RunTemplateBuilder } from '../executions/run-template.js';
@@ -12,6 +11,8 @@ import type { Schedule } from '../model.js';
 import { InUseError, type ExecutionRepository, type ScheduleRepository } from '../ports.js';
 import type { Runtime, ScheduleDeployment } from '../runtime/runtime.js';
 import { bool, integer, text, timeZone, type Input } from '../validation.js';
+import { assertUsable } from '../permissions/permission-service.js';
+import { seesRun, visibleOr404, type Visibility, type VisibilityOf } from '../permissions/visibility.js';
 
 type ScheduleFields = Omit<Schedule, 'id' | 'createdAt' | 'updatedAt' | 'createdBy'>;
 
@@ -22,17 +23,29 @@ export class ScheduleService {
     private readonly templates: RunTemplateBuilder,
     private readonly runtime: Runtime,
     private readonly audit: AuditTrail,
+    private readonly visibilityOf: VisibilityOf,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Schedules whose source, script and destination are all granted (admins: all). */
   async list(actor: Actor): Promise<Schedule[]> {
     authorize(actor, 'read');
-    return this.schedules.list();
+    return this.schedules.list(await this.visibilityOf(actor));
   }
 
+  /** A schedule the actor may not see is "not found", exactly like one that does not exist. */
   async get(actor: Actor, id: number): Promise<Schedule> {
     authorize(actor, 'read');
-    return found(await this.schedules.get(id), 'Schedule', id);
+    const visibility = await this.visibilityOf(actor);
+    return visibleOr404(await this.schedules.get(id), (s) => seesRun(visibility, s), 'Schedule', id);
+  }
+
+  /** Changes by id: visible first (404), then the role (403, audited). */
+  private async writable(actor: Actor, id: number, action: string): Promise<{ schedule: Schedule; visibility: Visibility }> {
+    const visibility = await this.visibilityOf(actor);
+    const schedule = visibleOr404(await this.schedules.get(id), (s) => seesRun(visibility, s), 'Schedule', id);
+    await this.audit.authorize(actor, 'schedule.write', { action, targetType: 'schedule', targetId: id });
+    return { schedule, visibility };
   }
 
   /** Next runs in the schedule's zone, for forms and the schedules list. */
@@ -51,8 +64,8 @@ export class ScheduleService {
   }
 
   async create(actor: Actor, input: Input): Promise<Schedule> {
-    authorize(actor, 'schedule.write');
-    const fields = await this.read(input);
+    await this.audit.authorize(actor, 'schedule.write', { action: 'schedule.create', targetType: 'schedule' });
+    const fields = await this.read(input, await this.visibilityOf(actor));
     await this.assertNameFree(fields.name);
     const schedule = await this.schedules.create({ ...fields, createdBy: actor.email });
     await this.deploy(actor, schedule, 'schedule.create');
@@ -60,9 +73,8 @@ export class ScheduleService {
   }
 
   async update(actor: Actor, id: number, input: Input): Promise<Schedule> {
-    authorize(actor, 'schedule.write');
-    const existing = found(await this.schedules.get(id), 'Schedule', id);
-    const fields = await this.read({ active: existing.active, ...input });
+    const { schedule: existing, visibility } = await this.writable(actor, id, 'schedule.update');
+    const fields = await this.read({ active: existing.active, ...input }, visibility);
     await this.assertNameFree(fields.name, id);
     const schedule = (await this.schedules.update(id, fields))!;
     await this.deploy(actor, schedule, 'schedule.update', { before: summarize(existing) });
@@ -70,16 +82,14 @@ export class ScheduleService {
   }
 
   async setActive(actor: Actor, id: number, active: boolean): Promise<Schedule> {
-    authorize(actor, 'schedule.write');
-    found(await this.schedules.get(id), 'Schedule', id);
+    await this.writable(actor, id, active ? 'schedule.activate' : 'schedule.deactivate');
     const schedule = (await this.schedules.update(id, { active }))!;
     await this.deploy(actor, schedule, active ? 'schedule.activate' : 'schedule.deactivate');
     return schedule;
   }
 
   async delete(actor: Actor, id: number): Promise<void> {
-    authorize(actor, 'schedule.write');
-    const schedule = found(await this.schedules.get(id), 'Schedule', id);
+    const { schedule } = await this.writable(actor, id, 'schedule.delete');
     const active = await this.executions.findActiveForSchedule(id);
     if (active) throw new ConflictError(`Schedule "${schedule.name}" has a run in progress (execution ${active.id}); stop it before deleting the schedule`);
     try {
@@ -108,7 +118,7 @@ export class ScheduleService {
     await this.audit.record(actor, { action, targetType: 'schedule', targetId: schedule.id, details: { ...summarize(schedule), ...extra } });
   }
 
-  private async read(input: Input): Promise<ScheduleFields> {
+  private async read(input: Input, visibility: Visibility): Promise<ScheduleFields> {
     const zone = timeZone(input, 'timeZone', 'Time zone', 'UTC');
     const cron = text(input, 'cron', 'Cron expression', { max: 200 });
     try {
@@ -122,6 +132,7 @@ export class ScheduleService {
       scriptId: integer(input, 'scriptId', 'Script', { min: 1, max: 2147483647 }),
       destinationId: integer(input, 'destinationId', 'Destination', { min: 1, max: 2147483647 }),
     };
+    assertUsable(visibility, ids); // granted to the actor (else "does not exist", like a missing id)
     await this.templates.parts(ids); // the three exist and fit together
     return {
       name: text(input, 'name', 'Name', { max: 100 }),

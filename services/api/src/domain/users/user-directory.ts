@@ -4,7 +4,7 @@
  */
 import { authorize, can, ROLES, type Action, type Actor, type Role } from '../auth/actor.js';
 import type { AuditEvent, User } from '../model.js';
-import type { AuditRepository, UserRepository } from '../ports.js';
+import type { AuditFilter, AuditRepository, UserRepository } from '../ports.js';
 import { found } from '../catalog/catalog-service.js';
 
 /** Every action the domain guards (Action is a type; this is its runtime list). */
@@ -37,7 +37,7 @@ export class UserDirectory {
     return { you: { email: actor.email, role: actor.role, actions: actionsOf(actor.role) }, roles: ROLES.map((role) => ({ role, actions: actionsOf(role) })) };
   }
 
-  async auditEvents(actor: Actor, filter: { limit: number; before?: number }): Promise<(AuditEvent & { id: number })[]> {
+  async auditEvents(actor: Actor, filter: AuditFilter): Promise<(AuditEvent & { id: number })[]> {
     authorize(actor, 'users.manage');
     return this.audit.list(filter);
   }

@@ -2,9 +2,10 @@
  * Users come from the identity provider: created on first sign-in, role from the IdP groups
  * (configured mapping) or bootstrap admins, refused when deactivated.
  */
-import { ROLES, type Actor, type Role } from '../auth/actor.js';
+import { authorize, ROLES, type Actor, type Role } from '../auth/actor.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { ForbiddenError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors.js';
+import { found } from '../catalog/catalog-service.js';
 import type { User } from '../model.js';
 import type { UserRepository } from '../ports.js';
 
@@ -55,6 +56,47 @@ export class UserService {
     const user = await this.users.get(userId);
     if (!user || !user.active) return null;
     return { userId: user.id, email: user.email, role: user.role };
+  }
+
+  /** Everyone, for the admin pages. */
+  async list(actor: Actor): Promise<User[]> {
+    authorize(actor, 'users.manage');
+    return this.users.list();
+  }
+
+  async get(actor: Actor, id: number): Promise<User> {
+    if (actor.userId !== id) authorize(actor, 'users.manage');
+    return found(await this.users.get(id), 'User', id);
+  }
+
+  /**
+   * Admin settings: role and activation. A deactivated user is refused at their next request
+   * (the actor is re-read each request). Admins cannot demote or deactivate themselves, so the
+   * last admin cannot lock everyone out by accident.
+   */
+  async update(actor: Actor, id: number, input: Record<string, unknown>): Promise<User> {
+    const patch: { role?: Role; active?: boolean } = {};
+    if (input.role !== undefined && input.role !== '') {
+      if (!ROLES.includes(input.role as Role)) throw new ValidationError(`Role must be one of ${ROLES.join(', ')}`, 'role');
+      patch.role = input.role as Role;
+    }
+    if (input.active !== undefined && input.active !== '') {
+      const raw = input.active;
+      if (raw === true || raw === 'true' || raw === 'on') patch.active = true;
+      else if (raw === false || raw === 'false') patch.active = false;
+      else throw new ValidationError('Active must be true or false', 'active');
+    }
+    const action = patch.active === false ? 'user.deactivate' : patch.active === true && patch.role === undefined ? 'user.activate' : 'user.update';
+    await this.audit.authorize(actor, 'users.manage', { action, targetType: 'user', targetId: id, details: { ...patch } });
+    const existing = found(await this.users.get(id), 'User', id);
+    if (Object.keys(patch).length === 0) throw new ValidationError('Nothing to change: send role and/or active', 'role');
+    if (existing.id === actor.userId && ((patch.role && patch.role !== 'admin') || patch.active === false)) {
+      await this.audit.record(actor, { action, targetType: 'user', targetId: id, outcome: 'refused', details: { ...patch, reason: 'own account' } });
+      throw new ConflictError('You cannot demote or deactivate your own account; ask another administrator');
+    }
+    const user = (await this.users.update(id, patch))!;
+    await this.audit.record(actor, { action, targetType: 'user', targetId: id, details: { email: user.email, before: { role: existing.role, active: existing.active }, after: { role: user.role, active: user.active } } });
+    return user;
   }
 
   async signOut(actor: Actor): Promise<void> {
