@@ -12,6 +12,7 @@ import { CATALOG_KINDS } from '../catalog-kinds.js';
 import type { TokenService } from '../../../domain/tokens/token-service.js';
 import type { UserDirectory } from '../../../domain/users/user-directory.js';
 import { readExecutionLogs, type ExecutionLogSettings } from './execution-logs.js';
+import { openApiDocument } from '../openapi/document.js';
 
 export function idParam(req: Request, name = 'id'): number {
   const id = parseId(req.params[name]);
@@ -90,6 +91,10 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
   const router = express.Router();
   const { schedules, executions } = services;
 
+  const openApi = openApiDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   router.get('/session', (req, res) => {
     res.json({ user: actorOf(req), csrfToken: res.locals._csrf as string });
   });
