@@ -12,6 +12,8 @@ import { CATALOG_KINDS } from '../catalog-kinds.js';
 import type { TokenService } from '../../../domain/tokens/token-service.js';
 import type { UserDirectory } from '../../../domain/users/user-directory.js';
 import { readExecutionLogs, type ExecutionLogSettings } from './execution-logs.js';
+import { mountPermissionRoutes } from './admin-routes.js';
+import { readAuditFilter } from '../../../domain/audit/audit-log.js';
 import { openApiDocument } from '../openapi/document.js';
 
 export function idParam(req: Request, name = 'id'): number {
@@ -172,11 +174,10 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
       res.json(directory.permissions(actorOf(req)));
     });
     router.get('/audit', async (req, res) => {
-      const limit = limitOf(req.query);
-      const before = parseId(req.query.before);
-      const items = await directory.auditEvents(actorOf(req), { limit, ...(before ? { before } : {}) });
+      const filter = readAuditFilter(req.query); // user, action, targetType, targetId, outcome, from, to
+      const items = await services.auditLog.search(actorOf(req), filter);
       const last = items[items.length - 1];
-      res.json({ items, nextBefore: items.length === limit && last ? Number(last.id) : null });
+      res.json({ items, nextBefore: items.length === filter.limit && last ? Number(last.id) : null });
     });
   }
   if (tokens) {
@@ -191,6 +192,8 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
       res.json(await tokens.revoke(actorOf(req), idParam(req)));
     });
   }
+
+  mountPermissionRoutes(router, services);
 
   router.use((_req, res) => {
     res.status(404).json({ error: { code: 'not-found', message: 'No such API route' } });
