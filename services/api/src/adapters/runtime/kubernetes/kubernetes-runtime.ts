@@ -415,9 +415,11 @@ export class KubernetesRuntime implements Runtime {
     const namespace = this.settings.namespace;
     const decision = await admission.claimScheduledRun({ scheduleId: id.scheduleId ?? '', jobName: name, jobUid: id.handle.uid, scheduledFor: id.scheduledFor });
     if (decision.admitted) {
+      // A suspended Job that never ran may still change its pod template's labels (Kubernetes >= 1.27),
+      // so `kubectl get pods -l etl-monitor/execution=<id>` finds the pods of scheduled runs too.
       const patch = {
         metadata: { labels: { [LABEL.execution]: decision.executionId }, annotations: { [ANNOTATION.admittedAs]: decision.executionId } },
-        spec: { suspend: false },
+        spec: { suspend: false, template: { metadata: { labels: { [LABEL.execution]: decision.executionId } } } },
       };
       await this.batch.patchNamespacedJob({ name, namespace, body: patch }, mergePatchOptions());
       return;
