@@ -14,7 +14,7 @@
 # What it checks, with the runtime code from dist/ and the kubeconfig of kubectl:
 #   1. reconcile creates CronJob etl-s-smoke1; `kubectl get cronjobs -l app.kubernetes.io/managed-by=etl-monitor` finds it;
 #      a second reconcile writes nothing (report.unchanged = 1)
-#   2. runNow creates Job etl-x-smoke<ts>; its pod becomes Running; labels find it by schedule and execution
+#   2. runNow creates Job etl-x-smoke<ts>; its pod becomes Running as uid/gid 10001; labels find it by schedule and execution
 #   3. stop deletes the Job with propagationPolicy=Background; `kubectl get pods -l job-name=<job>` is empty within 60 s (C14)
 #   4. remove deletes the CronJob
 set -euo pipefail
@@ -68,10 +68,17 @@ writeFileSync(process.env.SMOKE_STATE, handle.name);
 NODE
 
 JOB=$(cat "$SMOKE_STATE")
-kubectl -n "$NS" get cronjobs -l app.kubernetes.io/managed-by=etl-monitor -o name | grep -q '^cronjob.batch/etl-s-smoke1$' && echo "PASS kubectl finds the CronJob by label"
-kubectl -n "$NS" wait --for=jsonpath='{.status.phase}'=Running pod -l "job-name=$JOB" --timeout=120s >/dev/null && echo "PASS pod of $JOB is Running"
-kubectl -n "$NS" get jobs,pods -l "etl-monitor/execution=$EXEC" -o name | grep -q "job.batch/$JOB" && echo "PASS kubectl finds the Job by etl-monitor/execution=$EXEC"
-kubectl -n "$NS" get jobs -l etl-monitor/schedule=smoke1 -o name | grep -q "job.batch/$JOB" && echo "PASS kubectl finds the Job by etl-monitor/schedule=smoke1"
+FAILED=0
+# check "<what>" <command...>: prints PASS/FAIL; a failure makes the script exit non-zero at the end.
+check() {
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then echo "PASS $what"; else echo "FAIL $what"; FAILED=1; fi
+}
+check "kubectl finds the CronJob by label" sh -c "kubectl -n '$NS' get cronjobs -l app.kubernetes.io/managed-by=etl-monitor -o name | grep -qx cronjob.batch/etl-s-smoke1"
+check "pod of $JOB is Running" kubectl -n "$NS" wait --for=jsonpath='{.status.phase}'=Running pod -l "job-name=$JOB" --timeout=120s
+check "kubectl finds the Job by etl-monitor/execution=$EXEC" sh -c "kubectl -n '$NS' get jobs,pods -l etl-monitor/execution=$EXEC -o name | grep -qx job.batch/$JOB"
+check "kubectl finds the Job by etl-monitor/schedule=smoke1" sh -c "kubectl -n '$NS' get jobs -l etl-monitor/schedule=smoke1 -o name | grep -qx job.batch/$JOB"
+check "the pod runs as uid/gid 10001" sh -c "[ \"\$(kubectl -n '$NS' get pods -l job-name=$JOB -o jsonpath='{.items[0].spec.securityContext.runAsUser}/{.items[0].spec.securityContext.runAsGroup}')\" = 10001/10001 ]"
 
 SMOKE_JOB="$JOB" node --input-type=module <<'NODE'
 const { createKubernetesRuntime, kubernetesSettingsFromEnv, loadKubeConfig } = await import(process.env.SMOKE_ENTRY);
@@ -84,6 +91,7 @@ if (!outcome.terminated) process.exitCode = 1;
 await runtime.remove('smoke1');
 NODE
 
-[ -z "$(kubectl -n "$NS" get pods -l "job-name=$JOB" -o name)" ] && echo "PASS no pod left for job-name=$JOB" || { echo "FAIL pods left for job-name=$JOB"; exit 1; }
-[ -z "$(kubectl -n "$NS" get cronjobs -l etl-monitor/schedule=smoke1 -o name)" ] && echo "PASS CronJob removed" || { echo "FAIL CronJob still present"; exit 1; }
+check "no pod left for job-name=$JOB" sh -c "[ -z \"\$(kubectl -n '$NS' get pods -l job-name=$JOB -o name)\" ]"
+check "CronJob removed" sh -c "[ -z \"\$(kubectl -n '$NS' get cronjobs -l etl-monitor/schedule=smoke1 -o name)\" ]"
+[ "$FAILED" = 0 ] || { echo "k8s smoke test FAILED" >&2; exit 1; }
 echo "k8s smoke test passed"
