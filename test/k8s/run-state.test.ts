@@ -178,6 +178,26 @@ describe('idempotent event handling', () => {
     expect(events[0]!()).toEqual([]);
   });
 
+  test('the Job\'s Complete condition arriving before the pod\'s termination message waits for it (rows are not lost)', () => {
+    const cache = new RunStateCache(() => new Date('2024-06-01T04:00:00Z'));
+    const labels = { 'app.kubernetes.io/managed-by': 'etl-monitor', 'etl-monitor/execution': 'e3' };
+    const job: V1Job = { metadata: { name: 'etl-x-e3', uid: 'u3', labels }, spec: { template: {} }, status: { startTime: new Date('2024-06-01T03:00:00Z'), active: 1 } };
+    const pod = (status: V1Pod['status']): V1Pod => ({ metadata: { name: 'etl-x-e3-abc', labels: { ...labels, 'job-name': 'etl-x-e3' } }, status });
+    expect(cache.upsertJob(job).map((o) => o.type)).toEqual(['running']);
+    expect(cache.upsertPod(pod({ phase: 'Running' }))).toEqual([]);
+    const complete = { ...job, status: { ...job.status, active: 0, succeeded: 1, completionTime: new Date('2024-06-01T03:01:00Z'), conditions: [{ type: 'Complete', status: 'True' }] } };
+    expect(cache.upsertJob(complete)).toEqual([]);
+    const ended = cache.upsertPod(pod({ phase: 'Succeeded', containerStatuses: [{ name: 'extractor', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, message: summary('succeeded', 7) } } }] }));
+    expect(ended.map((o) => (o.type === 'finished' ? [o.status, o.summary?.rowsWritten, o.finishedAt.toISOString()] : o.type))).toEqual([['succeeded', 7, '2024-06-01T03:01:00.000Z']]);
+    // A Failed Job whose running pod is deleted without a termination message is reported when the pod goes.
+    const other: V1Job = { metadata: { name: 'etl-x-e4', uid: 'u4', labels }, spec: { template: {} }, status: { startTime: new Date('2024-06-01T03:00:00Z'), active: 1 } };
+    const otherPod: V1Pod = { metadata: { name: 'etl-x-e4-abc', labels: { ...labels, 'job-name': 'etl-x-e4' } }, status: { phase: 'Running' } };
+    cache.upsertJob(other);
+    cache.upsertPod(otherPod);
+    expect(cache.upsertJob({ ...other, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' }] } })).toEqual([]);
+    expect(cache.removePod(otherPod).map((o) => (o.type === 'finished' ? [o.status, o.reason] : o.type))).toEqual([['failed', 'DeadlineExceeded: Job was active longer than specified deadline']]);
+  });
+
   test('a Job deleted while running ends when its last pod is gone, once, even when the pod list is replayed', () => {
     let now = new Date('2024-06-01T04:00:00Z');
     const cache = new RunStateCache(() => now);
@@ -196,3 +216,35 @@ describe('idempotent event handling', () => {
     expect(cache.replacePods([])).toEqual([]);
   });
 });
+
+describe('runs whose Job vanished while nobody watched', () => {
+  test('after the Job list, an active run whose Job is gone (404) is reported failed; a Job created after the list is left alone', async () => {
+    const existing = await runtime.runNow(manualRun('va2'));
+    const late = cluster.runtime();
+    const reported: RunObservation[] = [];
+    // A new runtime re-lists every Job and reports the finished ones again (consumers are idempotent): only the va* runs matter here.
+    late.subscribe((o) => void (o.type === 'finished' && o.executionId?.startsWith('va') && reported.push(o)));
+    late.useActiveRuns(async () => {
+      // Run now on another replica, between this runtime's Job list and this query: the Job exists, the list does not show it.
+      cluster.api.put('jobs', { metadata: { name: 'etl-x-va3', namespace: NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'etl-monitor', 'etl-monitor/execution': 'va3' } }, spec: { suspend: true, template: { metadata: {}, spec: {} } }, status: {} });
+      return [
+        { executionId: 'va1', name: 'etl-x-va1', uid: 'uid-va1' },
+        { executionId: 'va2', name: existing.name, uid: existing.uid },
+        { executionId: 'va3', name: 'etl-x-va3', uid: 'uid-va3' },
+      ];
+    });
+    await late.start();
+    await late.idle();
+    expect(reported.map((o) => (o.type === 'finished' ? [o.executionId, o.handle, o.status, o.reason] : []))).toEqual([
+      [
+        'va1',
+        { name: 'etl-x-va1', uid: 'uid-va1' },
+        'failed',
+        'Job etl-x-va1 no longer exists (deleted, or removed after ttlSecondsAfterFinished, while no control plane was watching): the outcome of this run is unknown',
+      ],
+    ]);
+    await late.close();
+    cluster.api.remove('jobs', NAMESPACE, 'etl-x-va3');
+  });
+});
+

@@ -105,6 +105,7 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
     observe: (observation) => services.executions.observe(observation),
     findByRuntimeName: (name) => plainRepositories.executions.findByRuntimeName(name),
     deployments: () => services.schedules.deployments(),
+    listActive: () => plainRepositories.executions.listActive(),
   });
   const tokens = new TokenService(new SequelizeApiTokenRepository(sequelize), (userId) => services.users.actorFor(userId), new AuditTrail(repositories.audit));
   const logs = overrides.logs ?? createExecutionLogReader({

@@ -18,9 +18,10 @@ import { LeaderGatedRuntime } from './leader-gated-runtime.js';
 import { SecretWriter } from './secret-writer.js';
 import { ExecutionStoreAdmission, type AdmissionStore } from './execution-admission.js';
 import type { ScheduleDeployment } from '../../../domain/runtime/runtime.js';
+import type { Execution } from '../../../domain/model.js';
 
 export { kubernetesSettings, kubernetesSettingsFromEnv, KubernetesConfigError, type KubernetesConfigValues, type KubernetesSettings } from './config.js';
-export { KubernetesRuntime, type Clock, type KubernetesClients, type KubernetesRuntimeOptions, type RuntimeLogger } from './kubernetes-runtime.js';
+export { KubernetesRuntime, type ActiveRun, type ActiveRunSource, type Clock, type KubernetesClients, type KubernetesRuntimeOptions, type RuntimeLogger } from './kubernetes-runtime.js';
 export { LeaderElector, type LeaderElectorOptions } from './leader-election.js';
 export { LeaderGatedRuntime, type ScheduleSource } from './leader-gated-runtime.js';
 export { SecretWriter } from './secret-writer.js';
@@ -63,6 +64,8 @@ export interface ControlPlaneRuntimeOptions {
 export interface ControlPlaneHooks extends AdmissionStore {
   /** Every schedule as a deployment (ScheduleService.deployments): what a new leader reconciles. */
   deployments(): Promise<ScheduleDeployment[]>;
+  /** ExecutionRepository.listActive: runs whose Job vanished while nobody watched are settled by the leader. */
+  listActive(): Promise<Execution[]>;
 }
 
 export interface KubernetesControlPlaneRuntime {
@@ -100,6 +103,9 @@ export function createKubernetesControlPlaneRuntime(values: KubernetesConfigValu
     connect(hooks) {
       runtime.useAdmission(new ExecutionStoreAdmission(hooks, options.clock ? () => options.clock!.now() : undefined));
       runtime.useScheduleSource(() => hooks.deployments());
+      runtime.useActiveRuns(async () =>
+        (await hooks.listActive()).flatMap((e) => (e.runtimeName ? [{ executionId: String(e.id), name: e.runtimeName, uid: e.runtimeUid ?? '' }] : [])),
+      );
     },
   };
 }

@@ -32,6 +32,14 @@ export interface KubernetesClients {
   watch: Watch;
 }
 
+/** A run the database still counts as active, with the Job it was handed to. */
+export interface ActiveRun {
+  executionId: string;
+  name: string;
+  uid: string;
+}
+export type ActiveRunSource = () => Promise<ActiveRun[]>;
+
 export interface KubernetesRuntimeOptions {
   settings: KubernetesSettings;
   clients: KubernetesClients;
@@ -85,6 +93,7 @@ export class KubernetesRuntime implements Runtime {
   private started = false;
 
   private admission: RunAdmission | undefined;
+  private activeRuns: ActiveRunSource | undefined;
 
   constructor(private readonly options: KubernetesRuntimeOptions) {
     this.admission = options.admission;
@@ -134,6 +143,15 @@ export class KubernetesRuntime implements Runtime {
    */
   useAdmission(admission: RunAdmission): void {
     this.admission = admission;
+  }
+
+  /**
+   * Where the runtime reads the runs the database still counts as active. After every Job list,
+   * those whose Job is gone (deleted, or removed by ttlSecondsAfterFinished while no control plane
+   * was watching) are reported finished, so no execution stays `running` for ever.
+   */
+  useActiveRuns(source: ActiveRunSource): void {
+    this.activeRuns = source;
   }
 
   // ---- lifecycle ----
@@ -390,6 +408,41 @@ export class KubernetesRuntime implements Runtime {
   private async onJobsListed(jobs: V1Job[]): Promise<void> {
     await this.emitAll(this.runs.replaceJobs(jobs));
     for (const job of jobs) this.admitIfWaiting(job);
+    await this.settleVanishedRuns(new Set(jobs.map((job) => job.metadata!.name!)));
+  }
+
+  private async settleVanishedRuns(listed: ReadonlySet<string>): Promise<void> {
+    if (!this.activeRuns) return;
+    let active: ActiveRun[];
+    try {
+      active = await this.activeRuns();
+    } catch (error) {
+      this.logger.warn('cannot read the active runs; runs whose Job vanished stay as they are until the next list', { error: String(error) });
+      return;
+    }
+    for (const run of active) {
+      if (listed.has(run.name) || this.runs.job(run.name) || this.runs.podsOf(run.name).length > 0) continue;
+      // The list may predate a Job created since (run now on another replica): only a 404 now proves it is gone.
+      try {
+        await this.batch.readNamespacedJob({ name: run.name, namespace: this.settings.namespace });
+        continue;
+      } catch (error) {
+        if (!isNotFound(error)) {
+          this.logger.warn('cannot check whether a run\'s Job still exists', { job: run.name, error: String(error) });
+          continue;
+        }
+      }
+      await this.emitAll([
+        {
+          type: 'finished',
+          handle: { name: run.name, uid: run.uid },
+          executionId: run.executionId,
+          status: 'failed',
+          reason: `Job ${run.name} no longer exists (deleted, or removed after ttlSecondsAfterFinished, while no control plane was watching): the outcome of this run is unknown`,
+          finishedAt: this.clock.now(),
+        },
+      ]);
+    }
   }
 
   private async onJobEvent(type: string, job: V1Job): Promise<void> {

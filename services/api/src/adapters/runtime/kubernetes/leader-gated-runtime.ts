@@ -6,7 +6,7 @@
  * through `scheduleSource`, never from a list it was handed earlier (it could be stale).
  */
 import type { ReconcileReport, RunHandle, RunObservation, RunRequest, Runtime, ScheduleDeployment, StopOutcome } from '../../../domain/runtime/runtime.js';
-import type { KubernetesRuntime, RuntimeLogger } from './kubernetes-runtime.js';
+import type { ActiveRunSource, KubernetesRuntime, RuntimeLogger } from './kubernetes-runtime.js';
 import type { LeaderElector } from './leader-election.js';
 import type { RunAdmission } from './run-admission.js';
 
@@ -34,6 +34,11 @@ export class LeaderGatedRuntime implements Runtime {
   /** The database guard for CronJob-created runs (see run-admission.ts). Call before start(). */
   useAdmission(admission: RunAdmission): void {
     this.inner.useAdmission(admission);
+  }
+
+  /** The database's active runs; the leader settles those whose Job vanished (see KubernetesRuntime.useActiveRuns). */
+  useActiveRuns(source: ActiveRunSource): void {
+    this.inner.useActiveRuns(source);
   }
 
   get isLeader(): boolean {

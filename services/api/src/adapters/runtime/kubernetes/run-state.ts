@@ -75,6 +75,15 @@ function failureReason(condition: V1JobCondition, pods: V1Pod[]): string {
   return exitCode !== undefined && exitCode !== 0 ? `${base} (exit code ${exitCode})` : base;
 }
 
+/**
+ * A pod of the Job that has not ended yet. The Job watch and the Pod watch are separate streams:
+ * the Job's final condition can arrive before the pod update that carries the termination
+ * message (rows, error). Until that pod has ended or is gone, the run's end is not reported.
+ */
+function podStillEnding(pods: V1Pod[]): boolean {
+  return pods.some((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed' && !extractorStatus(pod)?.state?.terminated);
+}
+
 const asDate = (value: Date | string | undefined, fallback: Date): Date => (value ? new Date(value) : fallback);
 
 /**
@@ -86,11 +95,12 @@ export function observeJob(job: V1Job, pods: V1Pod[], now: Date): RunObservation
   const base = { handle: id.handle, ...(id.executionId ? { executionId: id.executionId } : {}), ...(id.scheduleId ? { scheduleId: id.scheduleId } : {}) };
   const summary = summaryFromPods(pods);
   const complete = trueCondition(job, 'Complete');
+  const failed = trueCondition(job, 'Failed');
+  if ((complete || failed) && podStillEnding(pods)) return undefined;
   if (complete) {
     const status: RunStatus = summary?.status ?? 'succeeded';
     return { type: 'finished', ...base, status, ...(summary ? { summary } : {}), finishedAt: asDate(job.status?.completionTime ?? complete.lastTransitionTime, now) };
   }
-  const failed = trueCondition(job, 'Failed');
   if (failed) {
     const status: RunStatus = summary?.status === 'stopped' ? 'stopped' : 'failed';
     return { type: 'finished', ...base, status, ...(summary ? { summary } : {}), reason: failureReason(failed, pods), finishedAt: asDate(failed.lastTransitionTime, now) };
@@ -199,9 +209,11 @@ export class RunStateCache {
   removePod(pod: V1Pod): RunObservation[] {
     const jobName = pod.metadata?.labels?.[LABEL.jobName];
     const pods = jobName ? this.pods.get(jobName) : undefined;
+    if (!jobName) return [];
     pods?.delete(pod.metadata!.name!);
-    if (pods && pods.size === 0) this.pods.delete(jobName!);
-    return jobName ? this.endIfPodsGone(jobName) : [];
+    if (pods && pods.size === 0) this.pods.delete(jobName);
+    // A finished Job whose last unfinished pod went away can now be reported.
+    return [...(this.jobs.has(jobName) ? this.evaluate(jobName) : []), ...this.endIfPodsGone(jobName)];
   }
 
   /** After a (re)list: the lists are the whole truth; anything not in them is gone. */
@@ -217,6 +229,8 @@ export class RunStateCache {
     this.pods.clear();
     const out: RunObservation[] = [];
     for (const pod of pods) out.push(...this.upsertPod(pod));
+    // Jobs left without pods by the re-list (a finished Job waiting for its pod may now be reported).
+    for (const jobName of this.jobs.keys()) if (!this.pods.has(jobName)) out.push(...this.evaluate(jobName));
     for (const jobName of [...this.ending.keys()]) out.push(...this.endIfPodsGone(jobName));
     return out;
   }
