@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import request from 'supertest';
 import YAML from 'yaml';
-import { loadConfig } from '../../services/api/src/config.js';
-import { migrateDatabase } from '../../services/api/src/bootstrap/control-plane.js';
+import { ConfigError, loadConfig } from '../../services/api/src/config.js';
+import { createControlPlane, migrateDatabase } from '../../services/api/src/bootstrap/control-plane.js';
 import { startServer, type RunningServer } from '../../services/api/src/bootstrap/server.js';
 import { validateCronJob, validateJob } from '../../services/api/src/adapters/runtime/kubernetes/validate.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -45,8 +45,8 @@ function kubeconfigYaml(server: string): string {
   ].join('\n');
 }
 
-async function startControlPlane(): Promise<RunningServer> {
-  const config = loadConfig({
+function kubernetesEnv(): NodeJS.ProcessEnv {
+  return {
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: databaseUrl,
@@ -62,7 +62,11 @@ async function startControlPlane(): Promise<RunningServer> {
     ETL_JOB_SERVICE_ACCOUNT: 'etl-extractor',
     POD_NAME: 'etl-monitor-0',
     ETL_HOME: workDir,
-  });
+  };
+}
+
+async function startControlPlane(): Promise<RunningServer> {
+  const config = loadConfig(kubernetesEnv());
   return startServer(config, { log: { info: () => {}, error: (...args: unknown[]) => console.error(...args) }, host: '127.0.0.1' });
 }
 
@@ -131,6 +135,13 @@ describe('etl-monitor serve with ETL_RUNTIME=kubernetes (KUBECONFIG -> fake API 
     const ready = await http().get('/readyz');
     expect(ready.status).toBe(200);
     expect(api.get('leases', NAMESPACE, 'etl-monitor-leader')?.spec.holderIdentity).toBe('etl-monitor-0');
+  });
+
+  test('without ETL_EXTRACTOR_IMAGE the control plane refuses to start with a configuration error (CLI exit 78)', async () => {
+    const { ETL_EXTRACTOR_IMAGE: _image, ...env } = kubernetesEnv();
+    const attempt = createControlPlane(loadConfig(env));
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+    await expect(attempt).rejects.toThrow('ETL_EXTRACTOR_IMAGE is required with ETL_RUNTIME=kubernetes (e.g. europe-docker.pkg.dev/PROJECT/etl/extractor:1.0.0)');
   });
 
   test('creating a schedule through the API creates CronJob etl-s-<id>, valid, admission-gated, running as 10001', () => {

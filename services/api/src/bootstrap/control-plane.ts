@@ -8,13 +8,13 @@ import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { connect } from '../adapters/db/database.js';
 import { migrate, pendingMigrations } from '../adapters/db/migrator.js';
 import { createRepositories } from '../adapters/db/repositories.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../adapters/runtime/local/local-runtime.js';
 import { LocalSecretStore } from '../adapters/secrets/local-secret-store.js';
-import { createKubernetesControlPlaneRuntime, type ControlPlaneHooks } from '../adapters/runtime/kubernetes/index.js';
+import { createKubernetesControlPlaneRuntime, KubernetesConfigError, type ControlPlaneHooks } from '../adapters/runtime/kubernetes/index.js';
 import type { SecretWriter } from '../domain/ports.js';
 import type { Runtime } from '../domain/runtime/runtime.js';
 import { createServices, type Services } from '../domain/services.js';
@@ -171,7 +171,13 @@ async function createRuntime(config: Config, overrides: ControlPlaneOverrides): 
   if (config.runtime === 'kubernetes') {
     if (overrides.kubernetes) return overrides.kubernetes(config);
     // In a pod: the service account; elsewhere KUBECONFIG. The leader admits CronJob runs through the executions table's lock.
-    return createKubernetesControlPlaneRuntime(config.kubernetes);
+    try {
+      return createKubernetesControlPlaneRuntime(config.kubernetes);
+    } catch (err) {
+      // Missing ETL_EXTRACTOR_IMAGE / namespace: a configuration problem (CLI exit 78), not a crash.
+      if (err instanceof KubernetesConfigError) throw new ConfigError([err.message]);
+      throw err;
+    }
   }
   const secrets = new LocalSecretStore(config.etlHome);
   const runtime = new LocalRuntime({ ...overrides.local, etlHome: config.etlHome, secrets });
