@@ -247,6 +247,28 @@ describe('etl-monitor serve with ETL_RUNTIME=kubernetes (KUBECONFIG -> fake API 
     expect(await executionsOf(ids.scheduleId, 'running')).toEqual([]);
   });
 
+  test('50 concurrent run-now requests plus a CronJob-created Job for the same schedule: exactly one extractor starts, the rest are refused (409) or skipped', async () => {
+    const scheduleId = await createSchedule('Overlap', '*/5 * * * *', 'UTC');
+    const before = controllers.startedJobs.length;
+    const fired = controllers.fireCronJob(`etl-s-${scheduleId}`, new Date('2024-06-02T03:00:00Z'));
+    const codes = await Promise.all(
+      Array.from({ length: 50 }, () => http().post(`/api/v1/schedules/${scheduleId}/run`).set('authorization', `Bearer ${token}`).send({}).then((r) => r.status)),
+    );
+    // Wait for the leader's decision on the CronJob's Job: unsuspended (admitted) or deleted (skipped).
+    await eventually(() => expect(api.get('jobs', NAMESPACE, fired.metadata.name)?.spec.suspend ?? 'deleted').not.toBe(true), 10_000);
+    const cronJobAdmitted = api.get('jobs', NAMESPACE, fired.metadata.name) !== undefined;
+    const started = controllers.startedJobs.slice(before);
+    expect(started).toHaveLength(1);
+    expect(codes.filter((c) => c === 202).length + (cronJobAdmitted ? 1 : 0)).toBe(1);
+    expect(codes.filter((c) => c === 409)).toHaveLength(cronJobAdmitted ? 50 : 49);
+    const rows = await executionsOf(scheduleId);
+    expect(rows.filter((e) => e.status === 'running').map((e) => e.runtimeName)).toEqual(started);
+    expect(rows.filter((e) => e.status === 'skipped').map((e) => e.runtimeName)).toEqual(cronJobAdmitted ? [] : [fired.metadata.name]);
+    expect(rows).toHaveLength(cronJobAdmitted ? 1 : 2);
+    controllers.finishJob(started[0]!, { outcome: 'Complete', terminationMessage: summary(1) });
+    await eventually(async () => expect((await executionsOf(scheduleId, 'succeeded')).length).toBe(1), 10_000);
+  });
+
   test('editing the schedule patches its CronJob once; deleting it deletes the CronJob; unlabelled CronJobs are never touched', async () => {
     const foreign = api.put('cronjobs', { metadata: { name: 'someone-elses', namespace: NAMESPACE }, spec: { schedule: '0 1 * * *', jobTemplate: { spec: {} } } });
     const scheduleId = await createSchedule('Short lived', '0 4 * * *', 'UTC');
