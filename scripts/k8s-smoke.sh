@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Smoke test of the Kubernetes runtime against a REAL cluster (kind, k3d or GKE). Cannot run on the
-# development machines (no API server there); the unit/integration tests use test/k8s/fake-apiserver.
+# Smoke test of the Kubernetes runtime against a REAL cluster (kind, k3d or GKE). The development
+# machines have no API server; test/k8s/smoke-script.test.ts runs this script against the in-test fake
+# API server (test/k8s/fake-apiserver) to keep the script itself working.
 #
 #   kind create cluster --name etl-smoke          # or: gcloud container clusters get-credentials ...
 #   npm run build

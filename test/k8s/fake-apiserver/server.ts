@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fieldMatcher, labelMatcher } from './selectors.js';
 import { mergePatch, strategicMergePatch } from './patch.js';
+import { discovery, type DiscoverableResource } from './discovery.js';
 
 export interface StoredObject {
   apiVersion: string;
@@ -33,17 +34,16 @@ export interface StoredObject {
   [key: string]: any;
 }
 
-interface ResourceType {
-  plural: string;
-  kind: string;
-  apiVersion: string;
+interface ResourceType extends DiscoverableResource {
   prefix: string;
 }
 
 const RESOURCES: ResourceType[] = [
-  { plural: 'cronjobs', kind: 'CronJob', apiVersion: 'batch/v1', prefix: '/apis/batch/v1' },
+  { plural: 'cronjobs', kind: 'CronJob', apiVersion: 'batch/v1', prefix: '/apis/batch/v1', shortNames: ['cj'] },
   { plural: 'jobs', kind: 'Job', apiVersion: 'batch/v1', prefix: '/apis/batch/v1' },
-  { plural: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1' },
+  { plural: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1', shortNames: ['po'] },
+  // Cluster-scoped, for kubectl (scripts/k8s-smoke.sh creates its namespace).
+  { plural: 'namespaces', kind: 'Namespace', apiVersion: 'v1', prefix: '/api/v1', clusterScoped: true, shortNames: ['ns'] },
   { plural: 'events', kind: 'Event', apiVersion: 'v1', prefix: '/api/v1' },
   { plural: 'secrets', kind: 'Secret', apiVersion: 'v1', prefix: '/api/v1' },
   { plural: 'leases', kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', prefix: '/apis/coordination.k8s.io/v1' },
@@ -200,6 +200,8 @@ export class FakeApiServer {
     const raw = await readBody(req);
     const contentType = req.headers['content-type'];
     const body = raw ? JSON.parse(raw) : undefined;
+    const discovered = req.method === 'GET' ? discovery(url.pathname, RESOURCES) : undefined;
+    if (discovered) return this.sendJson(res, 200, discovered);
     const route = this.route(url.pathname);
     if (!route) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`);
     const { type, namespace, name, subresource } = route;
@@ -237,6 +239,11 @@ export class FakeApiServer {
 
   private route(pathname: string): { type: ResourceType; namespace: string; name?: string; subresource?: string } | undefined {
     for (const type of RESOURCES) {
+      if (type.clusterScoped) {
+        const match = new RegExp(`^${type.prefix}/${type.plural}(?:/([^/]+))?$`).exec(pathname);
+        if (match) return { type, namespace: '', name: match[1] };
+        continue;
+      }
       const match = new RegExp(`^${type.prefix}/namespaces/([^/]+)/${type.plural}(?:/([^/]+))?(?:/([^/]+))?$`).exec(pathname);
       if (match) return { type, namespace: match[1]!, name: match[2], subresource: match[3] };
     }
@@ -395,6 +402,7 @@ function status(code: number, reason: string, message: string) {
 
 /** Server-side defaulting the runtime may observe. */
 function normalise(type: ResourceType, object: StoredObject): StoredObject {
+  if (type.kind === 'Namespace') object.status = { phase: 'Active' };
   if (type.kind === 'Secret' && object.stringData) {
     object.data = { ...(object.data ?? {}) };
     for (const [key, value] of Object.entries(object.stringData as Record<string, string>)) object.data[key] = Buffer.from(value).toString('base64');
