@@ -20,6 +20,11 @@ export const DEV_USERS: readonly DevUser[] = [
   { login: 'admin', email: 'admin@example.com', name: 'Ada Admin', groups: ['etl-admins'], role: 'admin' },
   { login: 'operator', email: 'operator@example.com', name: 'Otto Operator', groups: ['etl-operators'], role: 'operator' },
   { login: 'viewer', email: 'viewer@example.com', name: 'Vera Viewer', groups: ['etl-viewers'], role: 'viewer' },
+  // A second user of each role: permissions are per user, so two operators can be granted
+  // different things (and an admin can be tried out on a colleague).
+  { login: 'admin2', email: 'admin2@example.com', name: 'Alan Admin', groups: ['etl-admins'], role: 'admin' },
+  { login: 'operator2', email: 'operator2@example.com', name: 'Olga Operator', groups: ['etl-operators'], role: 'operator' },
+  { login: 'viewer2', email: 'viewer2@example.com', name: 'Victor Viewer', groups: ['etl-viewers'], role: 'viewer' },
 ];
 
 export interface DevIdentityProviderOptions {
