@@ -27,6 +27,8 @@ let databaseUrl: string;
 let workDir: string;
 let cp: RunningServer | undefined;
 let token: string;
+/** What the control plane logged at info level (the runtime's lines go through the same logger). */
+const infoLines: string[] = [];
 const previousKubeconfig = process.env.KUBECONFIG;
 
 function kubeconfigYaml(server: string): string {
@@ -67,7 +69,7 @@ function kubernetesEnv(): NodeJS.ProcessEnv {
 
 async function startControlPlane(): Promise<RunningServer> {
   const config = loadConfig(kubernetesEnv());
-  return startServer(config, { log: { info: () => {}, error: (...args: unknown[]) => console.error(...args) }, host: '127.0.0.1' });
+  return startServer(config, { log: { info: (line: string) => void infoLines.push(line), error: (...args: unknown[]) => console.error(...args) }, host: '127.0.0.1' });
 }
 
 const http = () => request(cp!.url);
@@ -135,6 +137,9 @@ describe('etl-monitor serve with ETL_RUNTIME=kubernetes (KUBECONFIG -> fake API 
     const ready = await http().get('/readyz');
     expect(ready.status).toBe(200);
     expect(api.get('leases', NAMESPACE, 'etl-monitor-leader')?.spec.holderIdentity).toBe('etl-monitor-0');
+    expect(infoLines.filter((l) => l.startsWith('kubernetes runtime: became leader'))).toEqual([
+      'kubernetes runtime: became leader: watching runs, reconciled schedules {"report":{"created":0,"updated":0,"deleted":0,"unchanged":0,"failed":[]}}',
+    ]);
   });
 
   test('without ETL_EXTRACTOR_IMAGE the control plane refuses to start with a configuration error (CLI exit 78)', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createKubernetesControlPlaneRuntime } from '../../services/api/src/adapters/runtime/kubernetes/index.js';
+import { createKubernetesControlPlaneRuntime, runtimeLoggerFrom } from '../../services/api/src/adapters/runtime/kubernetes/index.js';
+import { createLogger } from '../../services/api/src/adapters/logs/logger.js';
 import type { ScheduleDeployment } from '../../services/api/src/domain/runtime/runtime.js';
 import { NAMESPACE, eventually, schedule, startFakeCluster, type FakeCluster } from './support.js';
 
@@ -48,5 +49,21 @@ describe('several replicas: only the Lease holder watches and reconciles', () =>
     expect([lease.spec.holderIdentity, lease.spec.leaseTransitions]).toEqual(['api-b', 1]);
     await b.runtime.close();
     await eventually(() => expect(cluster.api.openWatches).toBe(0));
+  });
+});
+
+describe('the runtime logs through the control plane logger', () => {
+  test('structured logger: severity WARNING with the fields, secrets still redacted; console-like: message + JSON fields', () => {
+    const lines: string[] = [];
+    const structured = createLogger({ write: (line) => void lines.push(line), now: () => new Date('2024-06-01T00:00:00Z'), secrets: ['hunter2-secret'] });
+    runtimeLoggerFrom(structured).warn('kubernetes watch problem; retrying', { error: 'connect ECONNREFUSED (token hunter2-secret)' });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((e) => [e.severity, e.message, e.error])).toEqual([
+      ['WARNING', 'kubernetes watch problem; retrying', 'connect ECONNREFUSED (token [REDACTED])'],
+    ]);
+    const plain: string[] = [];
+    const consoleLike = { info: (m: string) => void plain.push(`I ${m}`), error: (m: string) => void plain.push(`E ${m}`) };
+    runtimeLoggerFrom(consoleLike).warn('w', { a: 1 });
+    runtimeLoggerFrom(consoleLike).info!('i');
+    expect(plain).toEqual(['E kubernetes runtime: w {"a":1}', 'I kubernetes runtime: i']);
   });
 });

@@ -14,7 +14,7 @@ import { migrate, pendingMigrations } from '../adapters/db/migrator.js';
 import { createRepositories } from '../adapters/db/repositories.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../adapters/runtime/local/local-runtime.js';
 import { LocalSecretStore } from '../adapters/secrets/local-secret-store.js';
-import { createKubernetesControlPlaneRuntime, KubernetesConfigError, type ControlPlaneHooks } from '../adapters/runtime/kubernetes/index.js';
+import { createKubernetesControlPlaneRuntime, KubernetesConfigError, runtimeLoggerFrom, type ControlPlaneHooks } from '../adapters/runtime/kubernetes/index.js';
 import type { SecretWriter } from '../domain/ports.js';
 import type { Runtime } from '../domain/runtime/runtime.js';
 import { createServices, type Services } from '../domain/services.js';
@@ -172,7 +172,7 @@ async function createRuntime(config: Config, overrides: ControlPlaneOverrides): 
     if (overrides.kubernetes) return overrides.kubernetes(config);
     // In a pod: the service account; elsewhere KUBECONFIG. The leader admits CronJob runs through the executions table's lock.
     try {
-      return createKubernetesControlPlaneRuntime(config.kubernetes);
+      return createKubernetesControlPlaneRuntime(config.kubernetes, { logger: runtimeLoggerFrom(overrides.log ?? console) });
     } catch (err) {
       // Missing ETL_EXTRACTOR_IMAGE / namespace: a configuration problem (CLI exit 78), not a crash.
       if (err instanceof KubernetesConfigError) throw new ConfigError([err.message]);

@@ -60,6 +60,19 @@ export interface ControlPlaneRuntimeOptions {
   retryPeriodMs?: number;
 }
 
+/**
+ * The control plane's logger as the runtime's: a structured logger (adapters/logs, `warning` with
+ * fields) keeps the fields; a console-like one gets them as JSON after the message.
+ */
+export function runtimeLoggerFrom(log: { info(message: string, ...rest: any[]): void; error(message: string, ...rest: any[]): void; warning?: (message: string, fields?: Record<string, unknown>) => void }): RuntimeLogger {
+  if (typeof log.warning === 'function') {
+    const warning = log.warning.bind(log);
+    return { warn: (message, fields) => warning(message, fields), info: (message, fields) => log.info(message, fields) };
+  }
+  const line = (message: string, fields?: Record<string, unknown>) => (fields ? `${message} ${JSON.stringify(fields)}` : message);
+  return { warn: (message, fields) => log.error(`kubernetes runtime: ${line(message, fields)}`), info: (message, fields) => log.info(`kubernetes runtime: ${line(message, fields)}`) };
+}
+
 /** What the runtime needs from the control plane once its domain services exist. */
 export interface ControlPlaneHooks extends AdmissionStore {
   /** Every schedule as a deployment (ScheduleService.deployments): what a new leader reconciles. */
