@@ -187,7 +187,9 @@ export function loadActor(users: UserService) {
     if (req.user) {
       const actor = await users.actorFor(req.user.id);
       if (actor) req.actor = actor;
-      else await new Promise<void>((resolve) => req.logOut(() => resolve()));
+      // Signed out with a new session id; the rest of the session (CSRF secret) is kept so the
+      // request is answered "sign in first" (401 / redirect to login), not a CSRF error.
+      else await new Promise<void>((resolve) => req.logOut({ keepSessionInfo: true }, () => resolve()));
     }
     next();
   };
