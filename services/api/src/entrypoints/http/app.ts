@@ -14,6 +14,7 @@ import { apiRouter } from './api/router.js';
 import { configureAuth, loadActor, requireApiUser, requirePageUser } from './auth.js';
 import { apiErrorHandler, describeError } from './errors.js';
 import { pagesRouter } from './pages/router.js';
+import { tokensPageRouter } from './tokens/tokens-page.js';
 import type { Logger } from '../../adapters/logs/logger.js';
 import type { ExecutionLogReader } from '../../adapters/logs/log-reader.js';
 import type { ControlPlaneMetrics } from '../../adapters/metrics/metrics.js';
@@ -130,6 +131,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     ...(options.googleCloudProject ? { googleCloudProject: options.googleCloudProject } : {}),
     ...(options.namespace ? { namespace: options.namespace } : {}),
   }), apiErrorHandler(log));
+  if (options.tokens) app.use('/tokens', requirePageUser, tokensPageRouter(options.tokens));
   app.use(requirePageUser, pagesRouter(options.services, {
     runtimeKind: options.runtimeKind ?? 'local',
     ...(options.logs ? { logs: options.logs } : {}),
