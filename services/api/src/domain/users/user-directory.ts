@@ -5,7 +5,7 @@
 import { authorize, can, ROLES, type Action, type Actor, type Role } from '../auth/actor.js';
 import type { AuditEvent, User } from '../model.js';
 import type { AuditFilter, AuditRepository, UserRepository } from '../ports.js';
-import { found } from '../catalog/catalog-service.js';
+import { getUser, listUsers } from './user-service.js';
 
 /** Every action the domain guards (Action is a type; this is its runtime list). */
 export const ACTIONS = ['read', 'catalog.write', 'schedule.write', 'execution.run', 'execution.stop', 'users.manage'] as const satisfies readonly Action[];
@@ -21,14 +21,12 @@ export class UserDirectory {
     private readonly audit: AuditRepository,
   ) {}
 
-  async list(actor: Actor): Promise<User[]> {
-    authorize(actor, 'users.manage');
-    return this.users.list();
+  list(actor: Actor): Promise<User[]> {
+    return listUsers(this.users, actor);
   }
 
-  async get(actor: Actor, id: number): Promise<User> {
-    if (actor.userId !== id) authorize(actor, 'users.manage');
-    return found(await this.users.get(id), 'User', id);
+  get(actor: Actor, id: number): Promise<User> {
+    return getUser(this.users, actor, id);
   }
 
   /** What each role may do, and what the caller may do. */

@@ -59,14 +59,12 @@ export class UserService {
   }
 
   /** Everyone, for the admin pages. */
-  async list(actor: Actor): Promise<User[]> {
-    authorize(actor, 'users.manage');
-    return this.users.list();
+  list(actor: Actor): Promise<User[]> {
+    return listUsers(this.users, actor);
   }
 
-  async get(actor: Actor, id: number): Promise<User> {
-    if (actor.userId !== id) authorize(actor, 'users.manage');
-    return found(await this.users.get(id), 'User', id);
+  get(actor: Actor, id: number): Promise<User> {
+    return getUser(this.users, actor, id);
   }
 
   /**
@@ -113,4 +111,15 @@ export class UserService {
     }
     return best;
   }
+}
+
+/** Admins see everyone; everyone sees themselves (shared with UserDirectory). */
+export async function listUsers(users: UserRepository, actor: Actor): Promise<User[]> {
+  authorize(actor, 'users.manage');
+  return users.list();
+}
+
+export async function getUser(users: UserRepository, actor: Actor, id: number): Promise<User> {
+  if (actor.userId !== id) authorize(actor, 'users.manage');
+  return found(await users.get(id), 'User', id);
 }

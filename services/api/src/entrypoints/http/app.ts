@@ -15,6 +15,7 @@ import { configureAuth, loadActor, requireApiUser, requirePageUser } from './aut
 import { apiErrorHandler, describeError } from './errors.js';
 import { pagesRouter } from './pages/router.js';
 import { tokensPageRouter } from './tokens/tokens-page.js';
+import { ADMIN_PATH, adminRouter } from './admin/router.js';
 import type { Logger } from '../../adapters/logs/logger.js';
 import type { ExecutionLogReader } from '../../adapters/logs/log-reader.js';
 import type { ControlPlaneMetrics } from '../../adapters/metrics/metrics.js';
@@ -131,6 +132,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     ...(options.googleCloudProject ? { googleCloudProject: options.googleCloudProject } : {}),
     ...(options.namespace ? { namespace: options.namespace } : {}),
   }), apiErrorHandler(log));
+  app.use(ADMIN_PATH, requirePageUser, adminRouter(options.services));
   if (options.tokens) app.use('/tokens', requirePageUser, tokensPageRouter(options.tokens));
   app.use(requirePageUser, pagesRouter(options.services, {
     runtimeKind: options.runtimeKind ?? 'local',
