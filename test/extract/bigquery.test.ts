@@ -1,6 +1,6 @@
 // BigQuery destination through load jobs, against nock: exact requests (staging schema, NDJSON
 // payload, write dispositions, MERGE text), C10 row-error mapping and size limits, retries.
-import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
 import type { Column } from '../../jobs/extract/src/columns.js';
@@ -25,6 +25,11 @@ const run = (spec: JobSpec) =>
   runLibrary(spec, firebird.readerPassword, undefined, { createDestination: createDestinationFactory({ bigQuery: (request) => bigQueryDestination(request, client(), fast) }) });
 
 beforeAll(() => nock.disableNetConnect());
+// Jest runs several test files in one worker: un-patch http so the next file's nock starts clean.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 afterEach(() => {
   nock.cleanAll();
 });

@@ -2,7 +2,7 @@
 // A 5,000-row table of ~1 KB rows (BIGINT id + VARCHAR(1000)) read from real Firebird and loaded
 // into BigQuery (nock) in load-job batches. The memory side of C08 (3,000,000 rows under a 512 MiB
 // heap) is a benchmark: `npm run bench:extract -- --c08 3000000` (README "extractor").
-import { afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import nock from 'nock';
 import Firebird from 'node-firebird';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
@@ -35,6 +35,11 @@ end^
 set term ;^`,
   );
 }, 120_000);
+// Jest runs several test files in one worker: un-patch http so the next file's nock starts clean.
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
 afterEach(() => {
   nock.cleanAll();
   jest.restoreAllMocks();

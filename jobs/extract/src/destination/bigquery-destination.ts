@@ -18,7 +18,7 @@
  */
 import type { BigQuery, Dataset, Job, Table } from '@google-cloud/bigquery';
 import type { BigQueryDestinationSpec, WriteMode } from '../../../contract/src/job-spec.js';
-import type { Column, Row } from '../columns.js';
+import type { CellValue, Column, Row } from '../columns.js';
 import { ExtractionError } from '../errors.js';
 import type { RunLogger } from '../logger.js';
 import { bigQuerySchema, ndjsonLine, type BigQueryField } from './bigquery-schema.js';
@@ -45,8 +45,6 @@ interface JobMetadata {
 
 interface Chunk {
   lines: string[];
-  /** Source key of each line, for error messages. */
-  keys: string[];
   firstRowIndex: number;
 }
 
@@ -62,7 +60,7 @@ export class BigQueryDestination implements Destination {
   private readonly stagingId: string;
   private schema: BigQueryField[] = [];
   private columns: readonly Column[] = [];
-  private pending: Chunk = { lines: [], keys: [], firstRowIndex: 0 };
+  private pending: Chunk = { lines: [], firstRowIndex: 0 };
   private pendingBytes = 0;
   private rowsBuffered = 0;
   private rowsLoaded = 0;
@@ -127,7 +125,6 @@ export class BigQueryDestination implements Destination {
     for (const row of rows) {
       const line = ndjsonLine(this.columns, row);
       this.pending.lines.push(line);
-      this.pending.keys.push(this.describeKey(row));
       this.pendingBytes += Buffer.byteLength(line);
       this.rowsBuffered++;
       if (this.pendingBytes >= this.chunkBytes) await this.flush();
@@ -172,7 +169,7 @@ export class BigQueryDestination implements Destination {
   private async flush(): Promise<void> {
     if (this.pending.lines.length === 0) return;
     const chunk = this.pending;
-    this.pending = { lines: [], keys: [], firstRowIndex: this.rowsBuffered };
+    this.pending = { lines: [], firstRowIndex: this.rowsBuffered };
     this.pendingBytes = 0;
     await this.loadChunk(chunk);
   }
@@ -187,11 +184,11 @@ export class BigQueryDestination implements Destination {
       this.options.log.info(`loaded ${this.rowsLoaded} rows into staging table ${this.stagingId}`, { progress: { rowsLoaded: this.rowsLoaded, loadJobs: this.chunksLoaded } });
     } catch (err) {
       if (!isTooLarge(err) && !isTooLarge((err as { cause?: unknown }).cause)) throw err;
-      if (chunk.lines.length === 1) throw new ExtractionError('destination-refused', `row index ${chunk.firstRowIndex} (${chunk.keys[0]}) is too large for one BigQuery load request`);
+      if (chunk.lines.length === 1) throw new ExtractionError('destination-refused', `row index ${chunk.firstRowIndex} (${this.keyOfLine(chunk.lines[0]!)}) is too large for one BigQuery load request`);
       const half = Math.ceil(chunk.lines.length / 2);
       this.options.log.warn(`BigQuery answered "too large" for ${chunk.lines.length} rows; splitting the chunk`);
-      await this.loadChunk({ lines: chunk.lines.slice(0, half), keys: chunk.keys.slice(0, half), firstRowIndex: chunk.firstRowIndex });
-      await this.loadChunk({ lines: chunk.lines.slice(half), keys: chunk.keys.slice(half), firstRowIndex: chunk.firstRowIndex + half });
+      await this.loadChunk({ lines: chunk.lines.slice(0, half), firstRowIndex: chunk.firstRowIndex });
+      await this.loadChunk({ lines: chunk.lines.slice(half), firstRowIndex: chunk.firstRowIndex + half });
     }
   }
 
@@ -245,7 +242,7 @@ export class BigQueryDestination implements Destination {
         this.activeJob = undefined;
         const errorResult = metadata.status.errorResult;
         if (errorResult) {
-          if (chunk) throw loadJobError(metadata.status.errors ?? [], errorResult, (position) => locateRow(chunk, position), this.stagingId);
+          if (chunk) throw loadJobError(metadata.status.errors ?? [], errorResult, (position) => this.locateRow(chunk, position), this.stagingId);
           throw classifyApiError({ message: errorResult.message, errors: metadata.status.errors ?? [errorResult] }, what);
         }
         return metadata;
@@ -296,16 +293,25 @@ export class BigQueryDestination implements Destination {
     await this.staging.delete().catch(() => undefined);
   }
 
+  /**
+   * The row at a byte position of a chunk's upload, named by its source key. Keys are recovered
+   * from the NDJSON line only when BigQuery refuses a row, instead of being kept for every row.
+   */
+  private locateRow(chunk: Chunk, position: number): { rowIndex: number; key: string } | undefined {
+    let offset = 0;
+    for (let i = 0; i < chunk.lines.length; i++) {
+      offset += Buffer.byteLength(chunk.lines[i]!);
+      if (position < offset) return { rowIndex: chunk.firstRowIndex + i, key: this.keyOfLine(chunk.lines[i]!) };
+    }
+    return undefined;
+  }
+
+  private keyOfLine(line: string): string {
+    const record = JSON.parse(line) as Record<string, CellValue>;
+    return this.describeKey(this.columns.map((c) => record[c.name] ?? null));
+  }
+
   private nextJobId(step: string): string {
     return `etl_${this.options.runId.replace(/[^A-Za-z0-9_-]/g, '_')}_${step}_${++this.jobCounter}`;
   }
-}
-
-function locateRow(chunk: Chunk, position: number): { rowIndex: number; key: string } | undefined {
-  let offset = 0;
-  for (let i = 0; i < chunk.lines.length; i++) {
-    offset += Buffer.byteLength(chunk.lines[i]!);
-    if (position < offset) return { rowIndex: chunk.firstRowIndex + i, key: chunk.keys[i]! };
-  }
-  return undefined;
 }

@@ -59,19 +59,39 @@ export function bigQuerySchema(columns: readonly Column[]): BigQueryField[] {
   return columns.map((c) => ({ name: c.name, type: bigQueryType(c), mode: 'NULLABLE', description: columnDescription(c) }));
 }
 
-function jsonValue(value: CellValue): unknown {
-  if (value === null) return null;
-  if (Buffer.isBuffer(value)) return value.toString('base64');
-  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-  return value;
+/** JSON text of one non-null cell: exact types travel as JSON strings, BYTES as base64. */
+function jsonValue(value: Exclude<CellValue, null>): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (Number.isFinite(value)) return String(value); // same text as JSON.stringify
+      return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return `"${value.toString('base64')}"`;
+  }
 }
+
+/**
+ * The JSON key prefix of every column, computed once per column list (an object and
+ * JSON.stringify per row cost more than the rest of the encoding).
+ */
+const keyPrefixes = new WeakMap<readonly Column[], string[]>();
 
 /** One NDJSON line (with "\n") of a row; NULL cells are omitted, which BigQuery reads as NULL. */
 export function ndjsonLine(columns: readonly Column[], row: Row): string {
-  const record: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
-    const value = row[i];
-    if (value !== null && value !== undefined) record[columns[i]!.name] = jsonValue(value);
+  let keys = keyPrefixes.get(columns);
+  if (!keys) {
+    keys = columns.map((c) => `${JSON.stringify(c.name)}:`);
+    keyPrefixes.set(columns, keys);
   }
-  return `${JSON.stringify(record)}\n`;
+  let line = '';
+  for (let i = 0; i < keys.length; i++) {
+    const value = row[i];
+    if (value === null || value === undefined) continue;
+    line += `${line === '' ? '{' : ','}${keys[i]}${jsonValue(value)}`;
+  }
+  return line === '' ? '{}\n' : `${line}}\n`;
 }

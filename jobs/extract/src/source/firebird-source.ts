@@ -14,7 +14,7 @@ import type { SourceSpec } from '../../../contract/src/job-spec.js';
 import type { Row, SourceColumn } from '../columns.js';
 import { ExtractionError } from '../errors.js';
 import { classifyAttachError, classifyQueryError } from './firebird-errors.js';
-import { describeWireColumn, installExactDecoders, normalizeValue, UnsupportedColumnType, type WireColumn } from './firebird-types.js';
+import { describeWireColumn, installExactDecoders, needsNormalizing, normalizeValue, UnsupportedColumnType, type WireColumn } from './firebird-types.js';
 import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, type ConnectionCharset } from './text-decoding.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -148,6 +148,10 @@ export class FirebirdSource {
     if (!statement) throw new Error('prepare() must run before batches()');
     // Array rows (asObject false): cells by position, so duplicate column names cannot collide.
     await this.call<unknown>('execute', (cb) => statement.execute(this.tx, params, cb, { asObject: false } as QueryOptions));
+    const convert = this.rowConverter(rowKey);
+    // BLOBs arrive as reader functions and need round trips; without BLOB columns a batch converts
+    // synchronously (no promise per row: that was a tenth of the CPU time on 1M rows).
+    const hasBlobs = this.columns.some((c) => c.type === 'BLOB TEXT' || c.type === 'BLOB BINARY');
     let pending: Promise<FetchResult> | undefined = this.fetch(statement);
     let rowNumber = 0;
     try {
@@ -155,10 +159,11 @@ export class FirebirdSource {
         const result: FetchResult = await pending;
         pending = result.fetched ? undefined : this.fetch(statement);
         pending?.catch(() => undefined); // awaited on the next turn; avoid an unhandled rejection if we stop first
-        const rows: Row[] = [];
-        for (const raw of result.data) {
-          rowNumber++;
-          rows.push(await this.convertRow(raw, rowNumber, rowKey));
+        const rows: Row[] = new Array(result.data.length);
+        for (let r = 0; r < result.data.length; r++) {
+          const raw = result.data[r]!;
+          if (hasBlobs) await this.readBlobs(raw);
+          rows[r] = convert(raw, ++rowNumber);
         }
         yield rows;
       }
@@ -201,26 +206,37 @@ export class FirebirdSource {
     return this.call<FetchResult>('fetch', (cb) => statement.fetch(this.tx, FETCH_SIZE, cb as unknown as QueryCallback));
   }
 
-  private async convertRow(raw: unknown[], rowNumber: number, rowKey: RowKeyDescriber): Promise<Row> {
-    const row: Row = new Array(raw.length);
+  /** Replaces BLOB reader functions in a raw row by their bytes (text BLOBs decoded). */
+  private async readBlobs(raw: unknown[]): Promise<void> {
     for (let i = 0; i < raw.length; i++) {
-      const column = this.columns[i]!;
-      let value = raw[i];
-      if (typeof value === 'function') {
-        const bytes = await this.readBlob(value as BlobReader);
-        value = column.type === 'BLOB TEXT' ? decodeText(bytes, this.charset) : bytes;
-      } else if (this.recodeText && typeof value === 'string') {
-        value = recodeLegacyText(value, this.charset);
-      }
-      row[i] = normalizeValue(column, value);
+      if (typeof raw[i] !== 'function') continue;
+      const bytes = await this.readBlob(raw[i] as BlobReader);
+      raw[i] = this.columns[i]!.type === 'BLOB TEXT' ? decodeText(bytes, this.charset) : bytes;
     }
-    for (let i = 0; i < row.length; i++) {
-      const cell = row[i];
-      if (typeof cell === 'string' && TEXT_TYPES.has(this.columns[i]!.type) && hasUndecodableText(cell)) {
-        throw this.undecodable(this.columns[i]!, row, rowNumber, rowKey);
+  }
+
+  /**
+   * A row conversion specialised once per statement: only the columns that need work are touched
+   * (legacy-charset recoding, normalisation, the undecodable-text check on text columns).
+   */
+  private rowConverter(rowKey: RowKeyDescriber): (raw: unknown[], rowNumber: number) => Row {
+    const columns = this.columns;
+    const normalized = columns.filter((c) => needsNormalizing(c)).map((c) => c.index);
+    const text = columns.filter((c) => TEXT_TYPES.has(c.type)).map((c) => c.index);
+    const recode = this.recodeText ? columns.filter((c) => c.type === 'CHAR' || c.type === 'VARCHAR').map((c) => c.index) : [];
+    return (raw, rowNumber) => {
+      const row = raw as Row;
+      for (const i of recode) {
+        const value = raw[i];
+        if (typeof value === 'string') row[i] = recodeLegacyText(value, this.charset);
       }
-    }
-    return row;
+      for (const i of normalized) row[i] = normalizeValue(columns[i]!, raw[i]);
+      for (const i of text) {
+        const cell = row[i];
+        if (typeof cell === 'string' && hasUndecodableText(cell)) throw this.undecodable(columns[i]!, row, rowNumber, rowKey);
+      }
+      return row;
+    };
   }
 
   private undecodable(column: SourceColumn, row: Row, rowNumber: number, rowKey: RowKeyDescriber): ExtractionError {

@@ -105,9 +105,16 @@ const TIME_UNITS_PER_SECOND = 10_000;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+// Consecutive rows mostly share their day; remembering the last one skips a Date per value.
+let lastDays = NaN;
+let lastDate = '';
+
 export function formatFirebirdDate(days: number): string {
+  if (days === lastDays) return lastDate;
   const d = new Date((days - FIREBIRD_DATE_EPOCH_OFFSET) * MS_PER_DAY);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+  lastDate = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+  lastDays = days;
+  return lastDate;
 }
 
 /** "HH:MM:SS" plus the 100 µs fraction without trailing zeros ("13:45:30.1234", "12:00:00.5"). */
@@ -171,6 +178,11 @@ export function installExactDecoders(wireColumns: WireColumn[], columns: readonl
         break;
     }
   });
+}
+
+/** Whether {@link normalizeValue} changes values of this column (the others pass through as decoded). */
+export function needsNormalizing(column: SourceColumn): boolean {
+  return ['FLOAT', 'CHAR', 'TIME WITH TIME ZONE', 'TIMESTAMP WITH TIME ZONE', 'DECFLOAT'].includes(column.type);
 }
 
 /** Converts what the driver produced into the extractor's {@link CellValue} (after blobs were read). */
