@@ -35,6 +35,18 @@ export async function grantAll(admin: SignedIn, userId: number, ids: Pick<Sample
   }
 }
 
+/**
+ * Grants a sample's source, script and destination to every non-admin user who has signed in so
+ * far (for tests written before per-user permissions: one call after createSample).
+ */
+export async function grantToEveryone(admin: SignedIn, ids: Pick<SampleIds, 'sourceId' | 'scriptId' | 'destinationId'>): Promise<void> {
+  const users = await admin.agent.get('/api/v1/users');
+  if (users.status !== 200) throw new Error(`GET /users: ${users.status} ${users.text}`);
+  for (const user of users.body.items as { id: number; role: string }[]) {
+    if (user.role !== 'admin') await grantAll(admin, user.id, ids);
+  }
+}
+
 export async function startWorld(prefix: string): Promise<World> {
   const cp = await startTestControlPlane(prefix, { local: { extractor: SLEEPY_EXTRACTOR, stopGraceMs: 2_000 } });
   const [admin, operator, viewer, deactivated, viewer2] = await Promise.all(['admin', 'operator', 'viewer', 'operator2', 'viewer2'].map((login) => signIn(cp.url, login)));
