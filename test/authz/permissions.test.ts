@@ -107,6 +107,16 @@ describe('grants', () => {
     expect(revokes.map((e) => e.details)).toEqual([{ resourceType: 'script', resourceId: w.notGranted.scriptId }, { resourceType: 'source', resourceId: w.notGranted.sourceId }]);
   });
 
+  test('deleting a catalog item drops its grants', async () => {
+    const source = await post(w.admin, '/sources', { name: 'Short-lived source', host: '127.0.0.1', database: 'employee', user: 'ETL_READER', password: 'x' });
+    await post(w.admin, `/users/${w.userIds.viewer}/permissions`, { resourceType: 'source', resourceId: source.id }, 201);
+    expect((await w.admin.agent.get(`/api/v1/users/${w.userIds.viewer}/permissions`)).body.sourceIds).toEqual([w.granted.sourceId, source.id]);
+    expect((await w.admin.agent.delete(`/api/v1/sources/${source.id}`).set('x-csrf-token', w.admin.csrf)).status).toBe(204);
+    expect((await w.admin.agent.get(`/api/v1/users/${w.userIds.viewer}/permissions`)).body.sourceIds).toEqual([w.granted.sourceId]);
+    const events = await auditOf({ action: 'source.delete', targetId: String(source.id) });
+    expect(events.map((e) => e.details)).toEqual([{ name: 'Short-lived source', grantsRevoked: 1 }]);
+  });
+
   test('only admins grant; a refused attempt is audited', async () => {
     const res = await w.operator.agent.post(`/api/v1/users/${w.userIds.operator}/permissions`).set('x-csrf-token', w.operator.csrf).send({ resourceType: 'source', resourceId: w.notGranted.sourceId });
     expect(res.status).toBe(403);

@@ -112,6 +112,8 @@ export interface PermissionRepository {
   add(userId: number, type: ResourceType, resourceId: number, grantedBy: string): Promise<boolean>;
   /** False when there was no such grant. */
   remove(userId: number, type: ResourceType, resourceId: number): Promise<boolean>;
+  /** Drops every user's grant of one item (it was deleted); returns how many. */
+  removeResource(type: ResourceType, resourceId: number): Promise<number>;
 }
 
 /**

@@ -201,6 +201,9 @@ class SequelizePermissionRepository implements PermissionRepository {
   async remove(userId: number, resourceType: ResourceType, resourceId: number): Promise<boolean> {
     return (await this.model.destroy({ where: { userId, resourceType, resourceId } })) > 0;
   }
+  async removeResource(resourceType: ResourceType, resourceId: number): Promise<number> {
+    return this.model.destroy({ where: { resourceType, resourceId } });
+  }
 }
 
 export function createRepositories(sequelize: Sequelize): Repositories {

@@ -25,7 +25,7 @@ type CatalogKind = 'source' | 'script' | 'destination';
 
 export class CatalogService {
   constructor(
-    private readonly repos: Pick<Repositories, 'sources' | 'scripts' | 'destinations'>,
+    private readonly repos: Pick<Repositories, 'sources' | 'scripts' | 'destinations' | 'permissions'>,
     private readonly secrets: SecretWriter,
     private readonly audit: AuditTrail,
     private readonly visibilityOf: VisibilityOf,
@@ -207,7 +207,9 @@ export class CatalogService {
       }
       throw err;
     }
-    await this.audit.record(actor, { action: `${kind}.delete`, targetType: kind, targetId: id, details: { name: item.name } });
+    // Grants of a deleted item mean nothing any more (ids are never reused, but keep the table clean).
+    const revoked = await this.repos.permissions.removeResource(kind, id);
+    await this.audit.record(actor, { action: `${kind}.delete`, targetType: kind, targetId: id, details: { name: item.name, grantsRevoked: revoked } });
     return item;
   }
 }
