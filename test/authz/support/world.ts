@@ -47,6 +47,16 @@ export async function grantToEveryone(admin: SignedIn, ids: Pick<SampleIds, 'sou
   }
 }
 
+/**
+ * Signs in the dev IdP's operator and viewer (so their users exist) and grants them a sample.
+ * For tests written before per-user permissions: one line at the end of createSample,
+ * `await grantDevUsers(admin, ids)`.
+ */
+export async function grantDevUsers(admin: SignedIn, ids: Pick<SampleIds, 'sourceId' | 'scriptId' | 'destinationId'>, logins: string[] = ['operator', 'viewer']): Promise<void> {
+  const baseUrl = (admin.agent as unknown as { app: string }).app; // supertest keeps the base URL here
+  for (const login of logins) await grantAll(admin, await userIdOf(await signIn(baseUrl, login)), ids);
+}
+
 export async function startWorld(prefix: string): Promise<World> {
   const cp = await startTestControlPlane(prefix, { local: { extractor: SLEEPY_EXTRACTOR, stopGraceMs: 2_000 } });
   const [admin, operator, viewer, deactivated, viewer2] = await Promise.all(['admin', 'operator', 'viewer', 'operator2', 'viewer2'].map((login) => signIn(cp.url, login)));
