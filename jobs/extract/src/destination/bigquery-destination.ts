@@ -12,7 +12,7 @@
  *
  * Why chunks and not one streamed upload: a chunk in memory can be retried on a transient error
  * (one streamed upload would have to re-read Firebird), 413 "too large" can be answered by
- * splitting, and a per-chunk byte map lets us name the row BigQuery rejects. ~5 MB keeps memory flat
+ * splitting, and the line offsets of a chunk let us name the row BigQuery rejects (ndjson-chunk.ts). ~5 MB keeps memory flat
  * and a 1M-row run at ~30 load jobs, far from the 1,500 load jobs per table per day (each run
  * loads its own staging table).
  */
@@ -24,6 +24,7 @@ import type { RunLogger } from '../logger.js';
 import { bigQuerySchema, ndjsonLine, type BigQueryField } from './bigquery-schema.js';
 import { classifyApiError, isTooLarge, isTransient, loadJobError, type BigQueryErrorProto } from './bigquery-errors.js';
 import { type CommitResult, type Destination, rowCountMismatch } from './destination.js';
+import { type Chunk, ChunkBuilder, chunkLine, lineAt, sliceChunk } from './ndjson-chunk.js';
 
 export interface BigQueryDestinationOptions {
   /** Target size of one load job's NDJSON payload. */
@@ -43,11 +44,6 @@ interface JobMetadata {
   statistics?: { load?: { outputRows?: string }; query?: { numDmlAffectedRows?: string } };
 }
 
-interface Chunk {
-  lines: string[];
-  firstRowIndex: number;
-}
-
 export const DEFAULT_CHUNK_BYTES = 5 * 1024 * 1024;
 const STAGING_TTL_MS = 24 * 3600 * 1000;
 const LEGACY_TYPE_NAMES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', BIGDECIMAL: 'BIGNUMERIC' };
@@ -60,9 +56,7 @@ export class BigQueryDestination implements Destination {
   private readonly stagingId: string;
   private schema: BigQueryField[] = [];
   private columns: readonly Column[] = [];
-  private pending: Chunk = { lines: [], firstRowIndex: 0 };
-  private pendingBytes = 0;
-  private rowsBuffered = 0;
+  private pending: ChunkBuilder;
   private rowsLoaded = 0;
   private chunksLoaded = 0;
   private jobCounter = 0;
@@ -87,6 +81,7 @@ export class BigQueryDestination implements Destination {
     this.stagingId = `${spec.table}__etl_${options.runId.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 1024);
     this.staging = this.dataset.table(this.stagingId);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.pending = new ChunkBuilder(this.chunkBytes + 64 * 1024);
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
     this.pollMs = options.pollMs ?? 1000;
@@ -123,11 +118,8 @@ export class BigQueryDestination implements Destination {
 
   async write(rows: readonly Row[]): Promise<void> {
     for (const row of rows) {
-      const line = ndjsonLine(this.columns, row);
-      this.pending.lines.push(line);
-      this.pendingBytes += Buffer.byteLength(line);
-      this.rowsBuffered++;
-      if (this.pendingBytes >= this.chunkBytes) await this.flush();
+      this.pending.append(ndjsonLine(this.columns, row));
+      if (this.pending.bytes >= this.chunkBytes) await this.flush();
     }
   }
 
@@ -167,11 +159,9 @@ export class BigQueryDestination implements Destination {
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.lines.length === 0) return;
-    const chunk = this.pending;
-    this.pending = { lines: [], firstRowIndex: this.rowsBuffered };
-    this.pendingBytes = 0;
-    await this.loadChunk(chunk);
+    if (this.pending.rows === 0) return;
+    // The builder's buffer is written again only after this chunk is loaded (write awaits flush).
+    await this.loadChunk(this.pending.take());
   }
 
   /** Loads one chunk with retries; a chunk BigQuery finds too large is split in halves. */
@@ -179,16 +169,17 @@ export class BigQueryDestination implements Destination {
     try {
       const job = await this.startJob('load', () => this.uploadChunk(chunk));
       const metadata = await this.waitForJob(job, 'load', chunk);
-      this.rowsLoaded += Number(metadata.statistics?.load?.outputRows ?? chunk.lines.length);
+      this.rowsLoaded += Number(metadata.statistics?.load?.outputRows ?? chunk.ends.length);
       this.chunksLoaded++;
       this.options.log.info(`loaded ${this.rowsLoaded} rows into staging table ${this.stagingId}`, { progress: { rowsLoaded: this.rowsLoaded, loadJobs: this.chunksLoaded } });
     } catch (err) {
       if (!isTooLarge(err) && !isTooLarge((err as { cause?: unknown }).cause)) throw err;
-      if (chunk.lines.length === 1) throw new ExtractionError('destination-refused', `row index ${chunk.firstRowIndex} (${this.keyOfLine(chunk.lines[0]!)}) is too large for one BigQuery load request`);
-      const half = Math.ceil(chunk.lines.length / 2);
-      this.options.log.warn(`BigQuery answered "too large" for ${chunk.lines.length} rows; splitting the chunk`);
-      await this.loadChunk({ lines: chunk.lines.slice(0, half), firstRowIndex: chunk.firstRowIndex });
-      await this.loadChunk({ lines: chunk.lines.slice(half), firstRowIndex: chunk.firstRowIndex + half });
+      const rows = chunk.ends.length;
+      if (rows === 1) throw new ExtractionError('destination-refused', `row index ${chunk.firstRowIndex} (${this.keyOfLine(chunkLine(chunk, 0))}) is too large for one BigQuery load request`);
+      const half = Math.ceil(rows / 2);
+      this.options.log.warn(`BigQuery answered "too large" for ${rows} rows; splitting the chunk`);
+      await this.loadChunk(sliceChunk(chunk, 0, half));
+      await this.loadChunk(sliceChunk(chunk, half, rows));
     }
   }
 
@@ -205,7 +196,7 @@ export class BigQueryDestination implements Destination {
       } as Parameters<Table['createWriteStream_']>[0]);
       stream.on('error', reject);
       stream.on('job', (job: Job) => resolve(job));
-      stream.end(chunk.lines.join(''));
+      stream.end(chunk.data);
     });
   }
 
@@ -298,12 +289,8 @@ export class BigQueryDestination implements Destination {
    * from the NDJSON line only when BigQuery refuses a row, instead of being kept for every row.
    */
   private locateRow(chunk: Chunk, position: number): { rowIndex: number; key: string } | undefined {
-    let offset = 0;
-    for (let i = 0; i < chunk.lines.length; i++) {
-      offset += Buffer.byteLength(chunk.lines[i]!);
-      if (position < offset) return { rowIndex: chunk.firstRowIndex + i, key: this.keyOfLine(chunk.lines[i]!) };
-    }
-    return undefined;
+    const i = lineAt(chunk, position);
+    return i < 0 ? undefined : { rowIndex: chunk.firstRowIndex + i, key: this.keyOfLine(chunkLine(chunk, i)) };
   }
 
   private keyOfLine(line: string): string {
