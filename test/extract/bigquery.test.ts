@@ -6,7 +6,7 @@ import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
 import type { Column } from '../../jobs/extract/src/columns.js';
 import { BigQueryDestination } from '../../jobs/extract/src/destination/bigquery-destination.js';
 import { bigQueryDestination, createDestinationFactory } from '../../jobs/extract/src/destination/factory.js';
-import { ExtractionError } from '../../jobs/extract/src/errors.js';
+import { ExtractionError, StopRequested } from '../../jobs/extract/src/errors.js';
 import { RunLogger } from '../../jobs/extract/src/logger.js';
 import { firebird } from '../support/firebird.js';
 import { postgresJobSpec, runLibrary } from './support/extractor.js';
@@ -87,22 +87,26 @@ describe('BigQuery load jobs', () => {
     expect(dropped.isDone()).toBe(true);
   });
 
-  test('merge: one MERGE on the key columns from the staging table', async () => {
+  test('merge: staging table -> one MERGE on the key columns -> staging dropped', async () => {
     const requests: Record<string, unknown> = {};
     nock(API).get(`${TABLES}/country`).times(2).query(true).reply(200, { schema: { fields: COUNTRY_SCHEMA } });
     stubStagingAndLoad(requests);
+    const jobs: unknown[] = [];
     nock(API)
-      .post(`${P}/jobs`, (body) => ((requests.merge = body), true))
+      .post(`${P}/jobs`, (body) => ((requests.merge = body), jobs.push(body), true))
       .query(true)
+      .times(5)
       .reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_merge_2', location: 'EU' }, status: { state: 'RUNNING' } });
     nock(API).get(`${P}/jobs/etl_exec-test_merge_2`).query(true).reply(200, { status: { state: 'DONE' }, statistics: { query: { numDmlAffectedRows: '16' } } });
-    nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(204);
+    const dropped = nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(204);
 
     const { summary } = await run(bigQuerySpec('select COUNTRY, CURRENCY from COUNTRY', 'merge', ['COUNTRY']));
     expect(summary).toMatchObject({ status: 'succeeded', rowsWritten: 16 });
     expect((requests.merge as { configuration: { query: { query: string } } }).configuration.query.query).toBe(
       `MERGE \`p1.ds.country\` T USING \`p1.ds.${STAGING}\` S ON T.\`country\` = S.\`country\` WHEN MATCHED THEN UPDATE SET \`currency\` = S.\`currency\` WHEN NOT MATCHED THEN INSERT (\`country\`, \`currency\`) VALUES (S.\`country\`, S.\`currency\`)`,
     );
+    expect(jobs).toHaveLength(1); // the MERGE is the only job after the load: no copy, no second statement
+    expect(dropped.isDone()).toBe(true);
   });
 
   test('append into a table whose schema differs fails as schema-conflict before loading anything', async () => {
@@ -216,5 +220,121 @@ describe('C10', () => {
     // ~20 MB in ~5 MB chunks, the first one split in two halves after the 413
     expect(rowsByJob.size).toBe(5);
     expect(uploadBytes.slice(0, 2).every((bytes) => bytes < 3 * 1024 * 1024)).toBe(true);
+  });
+});
+
+describe('incremental, retries, stop', () => {
+  test('incremental: the watermark is MAX() read from the destination; only newer rows are loaded and appended', async () => {
+    const requests: Record<string, unknown> = {};
+    nock(API).get(`${TABLES}/country`).times(2).query(true).reply(200, { schema: { fields: COUNTRY_SCHEMA } });
+    nock(API)
+      .post(`${P}/jobs`, (body) => ((requests.watermark = body), Boolean(body.configuration?.query)))
+      .query(true)
+      .reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_watermark_1', location: 'EU' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_exec-test_watermark_1`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_watermark_1' }, status: { state: 'DONE' } });
+    nock(API)
+      .get(`${P}/queries/etl_exec-test_watermark_1`)
+      .query(true)
+      .reply(200, { jobComplete: true, totalRows: '1', schema: { fields: [{ name: 'watermark', type: 'STRING' }] }, rows: [{ f: [{ v: 'Japan' }] }] });
+    stubStagingAndLoad(requests, '5');
+    nock(API)
+      .post(`${P}/jobs`, (body) => ((requests.copy = body), Boolean(body.configuration?.copy)))
+      .query(true)
+      .reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_commit_3', location: 'EU' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_exec-test_commit_3`).query(true).reply(200, { status: { state: 'DONE' } });
+    nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(204);
+
+    const spec = bigQuerySpec('select COUNTRY, CURRENCY from COUNTRY', 'incremental');
+    const { summary, lines } = await run({ ...spec, script: { ...spec.script, watermarkColumn: 'COUNTRY' } });
+    expect(summary.error).toBeUndefined();
+    expect(summary).toMatchObject({ status: 'succeeded', rowsRead: 5, rowsWritten: 5 });
+    expect((requests.watermark as { configuration: { query: { query: string } } }).configuration.query.query).toBe('SELECT CAST(MAX(`country`) AS STRING) AS watermark FROM `p1.ds.country`');
+    expect(lines.map((l) => JSON.parse(l).message as string).filter((m) => m.startsWith('incremental'))).toEqual(['incremental load from watermark Japan']);
+    expect(uploadedRows(String(requests.upload)).map((r) => JSON.parse(r).country).sort()).toEqual(['Netherlands', 'Romania', 'Russia', 'Switzerland', 'USA']);
+    expect(requests.copy).toMatchObject({ configuration: { copy: { writeDisposition: 'WRITE_APPEND' } } });
+  });
+
+  const columns: Column[] = [{ index: 0, sourceName: 'ID', name: 'id', type: 'INTEGER', scale: 0, nullable: true }];
+  const destinationSpec = { kind: 'bigquery' as const, projectId: 'p1', dataset: 'ds', table: 't', writeMode: 'append' as const };
+  function destination(signal: AbortSignal, delays: number[]) {
+    return new BigQueryDestination(destinationSpec, client(), [], 'append', (row) => `ID=${JSON.stringify(row[0])}`, {
+      runId: 'r',
+      log: new RunLogger({}, () => undefined, []),
+      signal,
+      pollMs: 1,
+      backoffMs: 100,
+      sleep: async (ms) => void delays.push(ms),
+    });
+  }
+  function stubTableAndStaging() {
+    nock(API).get(`${TABLES}/t`).query(true).reply(404, {});
+    nock(API).delete(`${TABLES}/t__etl_r`).query(true).reply(404, {});
+    nock(API).post(TABLES).query(true).reply(200, (_uri, body) => body);
+  }
+
+  test('transient errors (503 on upload, backendError load job) are retried with exponential backoff; the rows load once', async () => {
+    stubTableAndStaging();
+    const backendError = { code: 503, message: 'Backend error. Please try again.', errors: [{ reason: 'backendError', message: 'Backend error. Please try again.' }] };
+    nock(API).post(`/upload${P}/jobs`).query(true).times(2).reply(503, { error: backendError });
+    const uploads: number[] = [];
+    nock(API)
+      .post(`/upload${P}/jobs`)
+      .query(true)
+      .times(2)
+      .reply(200, (_uri, body) => {
+        uploads.push(uploadedRows(String(body)).length);
+        return { jobReference: { projectId: 'p1', jobId: `j${uploads.length}` }, status: { state: 'RUNNING' } };
+      });
+    nock(API).get(`${P}/jobs/j1`).query(true).reply(200, { status: { state: 'DONE', errorResult: { reason: 'backendError', message: 'Backend error' }, errors: [{ reason: 'backendError', message: 'Backend error' }] } });
+    nock(API).get(`${P}/jobs/j2`).query(true).reply(200, { status: { state: 'DONE' }, statistics: { load: { outputRows: '3' } } });
+    nock(API).post(`${P}/jobs`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_r_commit_5' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_r_commit_5`).query(true).reply(200, { status: { state: 'DONE' } });
+    nock(API).delete(`${TABLES}/t__etl_r`).query(true).reply(204);
+
+    const delays: number[] = [];
+    const d = destination(new AbortController().signal, delays);
+    await d.begin(columns);
+    await d.write([[1], [2], [3]]);
+    await expect(d.commit(3)).resolves.toEqual({ rowsWritten: 3, jobId: 'etl_r_commit_5' });
+    expect(delays).toEqual([100, 200, 100]); // two failed uploads, then one failed load job
+    expect(uploads).toEqual([3, 3]);
+  });
+
+  test('a permanent load error is not retried', async () => {
+    stubTableAndStaging();
+    const upload = nock(API).post(`/upload${P}/jobs`).query(true).times(2).reply(400, { error: { code: 400, message: 'Invalid schema update', errors: [{ reason: 'invalid', message: 'Invalid schema update' }] } });
+    nock(API).delete(`${TABLES}/t__etl_r`).query(true).reply(204);
+    const delays: number[] = [];
+    const d = destination(new AbortController().signal, delays);
+    await d.begin(columns);
+    await d.write([[1]]);
+    const failure = (await d.commit(1).catch((e: unknown) => e)) as ExtractionError;
+    expect([failure.kind, failure.message]).toEqual(['schema-conflict', 'BigQuery load: Invalid schema update']);
+    expect(delays).toEqual([]);
+    expect(upload.pendingMocks()).toHaveLength(1); // one of the two allowed uploads was never made
+  });
+
+  test('stop (SIGTERM) while a load job runs: the job is cancelled and the staging table dropped', async () => {
+    stubTableAndStaging();
+    const controller = new AbortController();
+    nock(API).post(`/upload${P}/jobs`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'slow' }, status: { state: 'RUNNING' } });
+    nock(API)
+      .get(`${P}/jobs/slow`)
+      .query(true)
+      .times(3)
+      .reply(200, () => {
+        controller.abort();
+        return { status: { state: 'RUNNING' } };
+      });
+    const cancelled = nock(API).post(`${P}/jobs/slow/cancel`).query(true).reply(200, { job: { status: { state: 'DONE' } } });
+    const dropped = nock(API).delete(`${TABLES}/t__etl_r`).query(true).reply(204);
+    const d = destination(controller.signal, []);
+    await d.begin(columns);
+    await d.write([[1]]);
+    const stopped = d.commit(1).catch((e: unknown) => e);
+    await expect(stopped).resolves.toBeInstanceOf(StopRequested);
+    await d.abort();
+    expect(cancelled.isDone()).toBe(true);
+    expect(dropped.isDone()).toBe(true);
   });
 });

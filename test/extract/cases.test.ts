@@ -2,7 +2,7 @@
 // created by this file, plus charsets, FLOAT and the column-name rule.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
-import { ndjsonLine, bigQuerySchema } from '../../jobs/extract/src/destination/bigquery-schema.js';
+import { bigQuerySchema, fixedPointType, ndjsonLine } from '../../jobs/extract/src/destination/bigquery-schema.js';
 import { nameColumns } from '../../jobs/extract/src/column-names.js';
 import { normalizeValue } from '../../jobs/extract/src/source/firebird-types.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -66,6 +66,17 @@ insert into DATAS values (2, '2024-02-29', '2024-07-15 10:00:00', '23:59:59.9999
 insert into DATAS values (3, '0001-01-01', '2024-10-27 02:30:00', '12:00:00.5');
 insert into DATAS values (4, '9999-12-31', '2018-11-04 00:30:00', '03:04:05.006');
 insert into DATAS values (5, null, '2024-03-15 13:45:30.1234', null);`,
+  );
+  db.allTypes = createFixtureDatabase(
+    'all_types',
+    'UTF8',
+    `create table T (ID integer not null, SI smallint, I integer, BI bigint, N41 numeric(4,1), D93 decimal(9,3), N152 numeric(15,2), N1810 numeric(18,10),
+  F float, DP double precision, D date, TM time, TS timestamp, C char(5), VC varchar(20), BT blob sub_type text, BB blob sub_type binary, B boolean,
+  VO varchar(4) character set octets);
+insert into T values (1, -32768, 2147483647, 9223372036854775807, -123.4, 123456.789, 1234567890123.45, 12345678.0123456789, 1.5, 2.25,
+  '2024-02-29', '13:45:30.1234', '2024-03-15 13:45:30.1234', 'ab', 'São', 'Ação', x'00FF', true, x'DEADBEEF');
+insert into T (ID, B) values (2, false);
+insert into T (ID) values (3);`,
   );
 }, 120_000);
 
@@ -195,6 +206,50 @@ describe('values', () => {
     // node-firebird decodes the FB4 wire value to the UTC instant; '2026-07-25 10:32:00 -03:00' is:
     expect(normalizeValue(column, new Date('2026-07-25T10:32:00-03:00'))).toBe('2026-07-25T13:32:00.000Z');
     expect(bigQuerySchema(nameColumns([column]))).toEqual([{ name: 'tstz', type: 'TIMESTAMP', mode: 'NULLABLE', description: 'Firebird column TSTZ (TIMESTAMP WITH TIME ZONE)' }]);
+  });
+});
+
+describe('type mapping', () => {
+  test('every Firebird 3 type -> its BigQuery type and exact NDJSON value (README "extractor" table)', async () => {
+    const { destination, summary } = await capture(fixtureSpec(db.allTypes!, 'select * from T order by ID', { charset: 'UTF8' }));
+    expect(summary.status).toBe('succeeded');
+    expect(bigQuerySchema(destination.columns).map((f) => `${f.name}:${f.type}`)).toEqual([
+      'id:INT64',
+      'si:INT64',
+      'i:INT64',
+      'bi:INT64',
+      'n41:NUMERIC',
+      'd93:NUMERIC',
+      'n152:NUMERIC',
+      'n1810:BIGNUMERIC',
+      'f:FLOAT64',
+      'dp:FLOAT64',
+      'd:DATE',
+      'tm:TIME',
+      'ts:DATETIME',
+      'c:STRING',
+      'vc:STRING',
+      'bt:STRING',
+      'bb:BYTES',
+      'b:BOOL',
+      'vo:BYTES',
+    ]);
+    expect(destination.rows.map((r) => ndjsonLine(destination.columns, r))).toEqual([
+      '{"id":1,"si":-32768,"i":2147483647,"bi":"9223372036854775807","n41":"-123.4","d93":"123456.789","n152":"1234567890123.45","n1810":"12345678.0123456789","f":1.5,"dp":2.25,"d":"2024-02-29","tm":"13:45:30.1234","ts":"2024-03-15T13:45:30.1234","c":"ab","vc":"São","bt":"Ação","bb":"AP8=","b":true,"vo":"3q2+7w=="}\n',
+      '{"id":2,"b":false}\n',
+      '{"id":3}\n',
+    ]);
+  });
+
+  test('NUMERIC when precision - scale <= 29 and scale <= 9, else BIGNUMERIC', () => {
+    expect([fixedPointType(18, 0), fixedPointType(18, 9), fixedPointType(19, 10), fixedPointType(38, 9), fixedPointType(39, 9), fixedPointType(39, 0)]).toEqual([
+      'NUMERIC',
+      'NUMERIC',
+      'BIGNUMERIC',
+      'NUMERIC',
+      'BIGNUMERIC',
+      'BIGNUMERIC',
+    ]);
   });
 });
 

@@ -19,7 +19,7 @@
 import type { BigQuery, Dataset, Job, Table } from '@google-cloud/bigquery';
 import type { BigQueryDestinationSpec, WriteMode } from '../../../contract/src/job-spec.js';
 import type { CellValue, Column, Row } from '../columns.js';
-import { ExtractionError } from '../errors.js';
+import { ExtractionError, StopRequested } from '../errors.js';
 import type { RunLogger } from '../logger.js';
 import { bigQuerySchema, ndjsonLine, type BigQueryField } from './bigquery-schema.js';
 import { classifyApiError, isTooLarge, isTransient, loadJobError, type BigQueryErrorProto } from './bigquery-errors.js';
@@ -165,7 +165,7 @@ export class BigQueryDestination implements Destination {
   }
 
   /** Loads one chunk with retries; a chunk BigQuery finds too large is split in halves. */
-  private async loadChunk(chunk: Chunk): Promise<void> {
+  private async loadChunk(chunk: Chunk, attempt = 1): Promise<void> {
     try {
       const job = await this.startJob('load', () => this.uploadChunk(chunk));
       const metadata = await this.waitForJob(job, 'load', chunk);
@@ -173,6 +173,14 @@ export class BigQueryDestination implements Destination {
       this.chunksLoaded++;
       this.options.log.info(`loaded ${this.rowsLoaded} rows into staging table ${this.stagingId}`, { progress: { rowsLoaded: this.rowsLoaded, loadJobs: this.chunksLoaded } });
     } catch (err) {
+      if (err instanceof TransientJobFailure) {
+        // A failed load job wrote nothing to the staging table, so loading the chunk again adds no duplicates.
+        if (attempt >= this.attempts || this.options.signal.aborted) throw classifyApiError(err.error, 'load');
+        const delay = this.backoffMs * 2 ** (attempt - 1);
+        this.options.log.warn(`BigQuery load job failed (${err.error.message}); retry ${attempt} of ${this.attempts - 1} in ${delay} ms`);
+        await this.sleep(delay);
+        return this.loadChunk(chunk, attempt + 1);
+      }
       if (!isTooLarge(err) && !isTooLarge((err as { cause?: unknown }).cause)) throw err;
       const rows = chunk.ends.length;
       if (rows === 1) throw new ExtractionError('destination-refused', `row index ${chunk.firstRowIndex} (${this.keyOfLine(chunkLine(chunk, 0))}) is too large for one BigQuery load request`);
@@ -221,6 +229,8 @@ export class BigQueryDestination implements Destination {
   /** Polls a job until DONE; a failed load job is mapped to the row BigQuery names. */
   private async waitForJob(job: Job, what: string, chunk?: Chunk): Promise<JobMetadata> {
     for (;;) {
+      // Stopping (SIGTERM): leave the poll; abort() cancels the job and drops the staging table.
+      if (this.options.signal.aborted) throw new StopRequested();
       let metadata: JobMetadata;
       try {
         [metadata] = (await job.getMetadata()) as unknown as [JobMetadata];
@@ -233,8 +243,10 @@ export class BigQueryDestination implements Destination {
         this.activeJob = undefined;
         const errorResult = metadata.status.errorResult;
         if (errorResult) {
+          const error = { message: errorResult.message, errors: metadata.status.errors ?? [errorResult] };
+          if (chunk && isTransient(error)) throw new TransientJobFailure(error);
           if (chunk) throw loadJobError(metadata.status.errors ?? [], errorResult, (position) => this.locateRow(chunk, position), this.stagingId);
-          throw classifyApiError({ message: errorResult.message, errors: metadata.status.errors ?? [errorResult] }, what);
+          throw classifyApiError(error, what);
         }
         return metadata;
       }
@@ -300,5 +312,12 @@ export class BigQueryDestination implements Destination {
 
   private nextJobId(step: string): string {
     return `etl_${this.options.runId.replace(/[^A-Za-z0-9_-]/g, '_')}_${step}_${++this.jobCounter}`;
+  }
+}
+
+/** A job that ended with a transient error (backendError, internalError, rateLimitExceeded). */
+class TransientJobFailure extends Error {
+  constructor(readonly error: { message?: string; errors: BigQueryErrorProto[] }) {
+    super(error.message);
   }
 }
