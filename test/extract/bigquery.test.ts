@@ -338,3 +338,32 @@ describe('incremental, retries, stop', () => {
     expect(dropped.isDone()).toBe(true);
   });
 });
+
+describe('column names', () => {
+  test('colliding names are resolved the same way every run: a second run loads into the table with no schema change', async () => {
+    const sql = 'select COUNTRY, CURRENCY as "country", CURRENCY as "Ação" from COUNTRY';
+    const schemas: unknown[] = [];
+    const loadRun = async (writeMode: 'truncate' | 'append', existing: unknown) => {
+      if (existing) nock(API).get(`${TABLES}/country`).query(true).reply(200, { schema: { fields: existing } });
+      else nock(API).get(`${TABLES}/country`).query(true).reply(404, { error: { code: 404, message: 'Not found' } });
+      const requests: Record<string, unknown> = {};
+      stubStagingAndLoad(requests);
+      nock(API).post(`${P}/jobs`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_exec-test_commit_2' }, status: { state: 'RUNNING' } });
+      nock(API).get(`${P}/jobs/etl_exec-test_commit_2`).query(true).reply(200, { status: { state: 'DONE' } });
+      nock(API).delete(`${TABLES}/${STAGING}`).query(true).reply(204);
+      // Any other request (a table PATCH/PUT changing the schema) has no interceptor and fails the run.
+      const { summary } = await run(bigQuerySpec(sql, writeMode));
+      expect(summary).toMatchObject({ status: 'succeeded', rowsWritten: 16 });
+      schemas.push((requests.createStaging as { schema: { fields: unknown[] } }).schema.fields);
+    };
+    await loadRun('truncate', null);
+    await loadRun('append', schemas[0]);
+    expect(schemas[0]).toEqual([
+      { name: 'country', type: 'STRING', mode: 'NULLABLE', description: 'Firebird column COUNTRY (VARCHAR)' },
+      { name: 'country_2', type: 'STRING', mode: 'NULLABLE', description: 'Firebird column country (VARCHAR)' },
+      { name: 'acao', type: 'STRING', mode: 'NULLABLE', description: 'Firebird column Ação (VARCHAR)' },
+    ]);
+    expect(schemas[1]).toEqual(schemas[0]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});

@@ -52,6 +52,22 @@ describe('EMPLOYEE -> postgres', () => {
     expect(await queryRows(pgUrl, 'select count(*)::int as n from country')).toEqual([{ n: 16 }]);
   });
 
+  test('colliding column names: same names every run, a second run changes no schema', async () => {
+    const spec = postgresJobSpec({ sql: 'select COUNTRY, CURRENCY as "country", CURRENCY as "Ação" from COUNTRY', table: 'collide', writeMode: 'append' });
+    const schema = () =>
+      queryRows(pgUrl, `select column_name, data_type, col_description('public.collide'::regclass, ordinal_position) as description from information_schema.columns where table_name = 'collide' order by ordinal_position`);
+    expect((await runLibrary(spec, firebird.readerPassword, pgUrl)).summary.status).toBe('succeeded');
+    const first = await schema();
+    expect(first).toEqual([
+      { column_name: 'country', data_type: 'text', description: 'Firebird column COUNTRY (VARCHAR)' },
+      { column_name: 'country_2', data_type: 'text', description: 'Firebird column country (VARCHAR)' },
+      { column_name: 'acao', data_type: 'text', description: 'Firebird column Ação (VARCHAR)' },
+    ]);
+    expect((await runLibrary(spec, firebird.readerPassword, pgUrl)).summary).toMatchObject({ status: 'succeeded', rowsWritten: 16 });
+    expect(await schema()).toEqual(first);
+    expect(await queryRows(pgUrl, 'select count(*)::int as n from collide')).toEqual([{ n: 32 }]);
+  });
+
   test('the built process loads EMPLOYEE, prints the summary last and writes the termination log', async () => {
     const terminationLog = join(mkdtempSync(join(tmpdir(), 'etl-term-')), 'termination-log');
     const run = await spawnExtractor({

@@ -52,6 +52,47 @@ describe('stop', () => {
   });
 });
 
+// 2,000,000 rows: the count takes about a second, then rows stream for many seconds.
+const MANY_ROWS_SQL = 'select first 2000000 a.RDB$FIELD_NAME as K, b.RDB$FIELD_NAME as V, c.RDB$FIELD_NAME as W from RDB$FIELDS a, RDB$FIELDS b, RDB$FIELDS c';
+
+describe('stop while loading', () => {
+  test.each(['truncate', 'merge'] as const)('SIGTERM while rows are being loaded in %s mode: stopped, exit 143, destination keeps its previous rows', async (writeMode) => {
+    const table = `stop_${writeMode}`;
+    const script = { keyColumns: writeMode === 'merge' ? ['K', 'V', 'W'] : [] };
+    const seed = await runLibrary(postgresJobSpec({ sql: MANY_ROWS_SQL.replace('first 2000000', 'first 10'), table, writeMode, script }), firebird.readerPassword, pgUrl);
+    expect(seed.summary).toMatchObject({ status: 'succeeded', rowsWritten: 10 });
+    const before = await queryRows(pgUrl, `select k, v, w from ${table} order by k, v, w`);
+
+    let signalledAt = 0;
+    const run = await spawnExtractor(
+      {
+        ETL_JOB_SPEC: JSON.stringify(postgresJobSpec({ sql: MANY_ROWS_SQL, table, writeMode, script })),
+        ETL_SOURCE_PASSWORD: firebird.readerPassword,
+        ETL_DEST_POSTGRES_URL: pgUrl,
+        ETL_TERMINATION_LOG: '/dev/null',
+      },
+      (child) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          if (!signalledAt && d.toString().includes('"reading 2000000 rows')) {
+            setTimeout(() => {
+              signalledAt = Date.now();
+              child.kill('SIGTERM');
+            }, 1000);
+          }
+        });
+      },
+    );
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(run.code).toBe(143);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(run.summary?.status).toBe('stopped');
+    expect(run.summary?.rowsRead).toBeGreaterThan(0); // rows had reached the destination's load
+    expect(run.summary?.rowsWritten).toBe(0);
+    expect(await queryRows(pgUrl, `select k, v, w from ${table} order by k, v, w`)).toEqual(before);
+    expect(await queryRows(pgUrl, `select to_regclass('public.${table}__etl_load') is null as no_leftover`)).toEqual([{ no_leftover: true }]);
+  });
+});
+
 describe('classified errors', () => {
   const cases: Array<{ name: string; overrides: Parameters<typeof postgresJobSpec>[0]; password?: string; kind: string; message: RegExp; exit: number }> = [
     {
