@@ -1,88 +1,35 @@
 #!/usr/bin/env node
 /**
- * `etl-monitor` command line. `serve` and `migrate` run the control plane itself; the commands
- * that talk to a running control plane over its REST API (schedules, run, stop, logs, …) are
- * added as further `command(...)` modules next to these.
+ * `etl-monitor` command line. Each command group lives in its own module under commands/:
+ * control-plane (serve, migrate, seed-demo) runs the control plane itself; the others talk to a
+ * running control plane over the REST API with a token (ETL_MONITOR_URL / ETL_MONITOR_TOKEN or the
+ * config file `etl-monitor login` writes).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError, loadConfig } from '../../config.js';
-import { createControlPlane, migrateDatabase } from '../../bootstrap/control-plane.js';
-import { seedDemo } from '../../bootstrap/seed-demo.js';
+import { controlPlaneCommands } from './commands/control-plane.js';
+import { schedulesCommand } from './commands/schedules.js';
+import { executionsCommand } from './commands/executions.js';
+import { adminCommands } from './commands/admin.js';
+import { tokensCommands } from './commands/tokens.js';
+import { withGlobalOptions } from './client/context.js';
+import { EXIT, EXIT_CODES_HELP } from './client/exit-codes.js';
 
-async function serve(): Promise<void> {
-  const config = loadConfig();
-  // Loaded here only: it pulls in the HTTP stack and the dev IdP, which migrate/seed do not need.
-  const { startServer } = await import('../../bootstrap/server.js');
-  const { createControlPlaneLogger } = await import('../../bootstrap/observability.js');
-  const log = createControlPlaneLogger(config);
-  const running = await startServer(config, { log });
-  log.info(`ETL Monitor listening on ${running.url} (runtime ${config.runtime}${config.devIdp ? ', development identity provider' : ''})`);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: stopping (active runs get SIGTERM)…`);
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error(`stopping failed: ${(err as Error)?.stack ?? String(err)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
+const cli = withGlobalOptions(yargs(hideBin(process.argv)).scriptName('etl-monitor'));
+for (const register of [controlPlaneCommands, schedulesCommand, executionsCommand, adminCommands, tokensCommands]) register(cli);
 
-async function migrate(): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new ConfigError(['DATABASE_URL is required, e.g. postgres://user:password@host:5432/etl_monitor']);
-  const applied = await migrateDatabase(url);
-  console.info(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-}
-
-async function seed(args: { firebirdHost: string; firebirdPort: number; firebirdUser: string; firebirdPasswordEnv: string; destinationUrlEnv: string }): Promise<void> {
-  const password = process.env[args.firebirdPasswordEnv];
-  const destinationUrl = process.env[args.destinationUrlEnv];
-  const missing = [!password && args.firebirdPasswordEnv, !destinationUrl && args.destinationUrlEnv].filter(Boolean);
-  if (missing.length) throw new ConfigError(missing.map((name) => `${name} is required for seed-demo`));
-  const controlPlane = await createControlPlane(loadConfig(), { log: { info: () => {}, error: console.error } });
-  try {
-    const report = await seedDemo(controlPlane.services, { firebirdHost: args.firebirdHost, firebirdPort: args.firebirdPort, firebirdUser: args.firebirdUser, firebirdPassword: password!, destinationUrl: destinationUrl! });
-    console.info(`seed-demo: created ${report.created.length ? report.created.join(', ') : 'nothing'}; kept ${report.kept.length} existing item(s)`);
-  } finally {
-    await controlPlane.close();
-  }
-}
-
-function fail(err: unknown): never {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'EADDRINUSE') {
-    console.error(`etl-monitor: port ${process.env.PORT ?? 8080} is already in use; stop the other server or choose another port with PORT=…`);
-    process.exit(1);
-  }
-  console.error(err instanceof ConfigError ? err.message : `etl-monitor: ${(err as Error)?.stack ?? String(err)}`);
-  process.exit(err instanceof ConfigError ? 78 : 1);
-}
-
-await yargs(hideBin(process.argv))
-  .scriptName('etl-monitor')
-  .command('serve', 'Start the control plane (HTTP server and runtime)', {}, () => serve().catch(fail))
-  .command('migrate', 'Apply database migrations and exit', {}, () => migrate().catch(fail))
-  .command(
-    'seed-demo',
-    'Development: create the sample catalog (Firebird employee → local Postgres) unless it exists',
-    (y) =>
-      y
-        .option('firebird-host', { type: 'string', default: '127.0.0.1' })
-        .option('firebird-port', { type: 'number', default: 3050 })
-        .option('firebird-user', { type: 'string', default: 'ETL_READER' })
-        .option('firebird-password-env', { type: 'string', default: 'ETL_DEMO_FIREBIRD_PASSWORD', describe: 'environment variable holding the password' })
-        .option('destination-url-env', { type: 'string', default: 'ETL_DEMO_DESTINATION_URL', describe: 'environment variable holding the postgres:// URL' }),
-    (args) => seed(args).catch(fail),
-  )
-  .demandCommand(1, 'Name a command: serve or migrate')
+await cli
+  .demandCommand(1, 'Name a command (see --help)')
   .strict()
+  .recommendCommands()
+  .epilogue(`${EXIT_CODES_HELP}\n\nSettings: ETL_MONITOR_URL and ETL_MONITOR_TOKEN, or ~/.config/etl-monitor/config.json (written by \`etl-monitor login\`).`)
+  .fail((message, err) => {
+    if (err) throw err;
+    console.error(`etl-monitor: ${message}\nRun with --help for usage.`);
+    process.exit(EXIT.usage);
+  })
   .help()
+  .alias('help', 'h')
+  .version(false)
+  .wrap(Math.min(120, process.stdout.columns || 100))
   .parseAsync();
