@@ -133,6 +133,9 @@ function rows(): Record<string, Row> {
     'POST /schedules/:id/activate': { expect: pageOperate },
     'POST /schedules/:id/deactivate': { expect: pageOperate },
     'POST /schedules/:id/run': { expect: pageOperate, startsRun: true },
+    'GET /schedules/preview': { path: () => '/schedules/preview?cron=0%203%20*%20*%20*&timeZone=UTC', expect: all(200) },
+    'GET /run': { expect: all(200) },
+    'POST /run': { body: (t) => ({ sourceId: t.sourceId, scriptId: t.scriptId, destinationId: t.destinationId }), expect: pageOperate, startsRun: true },
     'GET /catalog': { expect: all(200) },
 
     // Admin pages (5a's router).
@@ -203,17 +206,14 @@ async function makeFresh(kind: NonNullable<Row['fresh']>, base: Target, granted:
       return t;
     }
     case 'source':
-      t.sourceId = (await post(w.admin, '/sources', sourceBody(next('Fresh source')))).id as number;
-      await grantTo('source', t.sourceId);
-      return t;
     case 'script':
-      t.scriptId = (await post(w.admin, '/scripts', scriptBody(next('Fresh script'), t))).id as number;
-      await grantTo('script', t.scriptId);
+    case 'destination': {
+      const body = { source: sourceBody, script: (name: string) => scriptBody(name, t), destination: destinationBody }[kind](next(`Fresh ${kind}`));
+      const id = (await post(w.admin, `/${kind}s`, body)).id as number;
+      t[`${kind}Id`] = id;
+      await grantTo(kind, id);
       return t;
-    case 'destination':
-      t.destinationId = (await post(w.admin, '/destinations', destinationBody(next('Fresh destination')))).id as number;
-      await grantTo('destination', t.destinationId);
-      return t;
+    }
     case 'grant':
       await post(w.admin, `/users/${t.userId}/permissions`, { resourceType: 'destination', resourceId: t.destinationId }, 201);
       return t;
