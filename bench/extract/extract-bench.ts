@@ -20,7 +20,7 @@ import Firebird from 'node-firebird';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
 import { runExtraction } from '../../jobs/extract/src/run-extraction.js';
 import { bigQueryDestination, createDestinationFactory } from '../../jobs/extract/src/destination/factory.js';
-import { createFixtureDatabase } from '../../test/extract/support/firebird-fixtures.js';
+import { c08TableSql, createFixtureDatabase } from '../../test/extract/support/firebird-fixtures.js';
 import { firebird } from '../../test/support/firebird.js';
 import { startFakeBigQuery, type FakeBigQuery } from './fake-bigquery.js';
 
@@ -95,21 +95,7 @@ end^
 set term ;^`,
   );
 
-/** C08's table: BIGINT id + VARCHAR(1000) of ~1 KB. */
-const c08Table = (rows: number) =>
-  ensureTable(
-    `c08_${rows}`,
-    'BIGT',
-    rows,
-    `create table BIGT (ID bigint not null primary key, TXT varchar(1000));
-set term ^;
-execute block as declare i integer = 1; begin
-  while (i <= ${rows}) do begin
-    insert into BIGT (ID, TXT) values (:i, rpad('Linha ' || :i || ' São João AÇÃO ', 1000, 'descrição '));
-    i = i + 1; end
-end^
-set term ;^`,
-  );
+const c08Table = (rows: number) => ensureTable(`c08_${rows}`, 'BIGT', rows, c08TableSql(rows));
 
 function benchSpec(database: string, sql: string, mode: ChildMode): JobSpec {
   const destination: JobSpec['destination'] =

@@ -13,7 +13,7 @@ import { FirebirdSource } from '../../jobs/extract/src/source/firebird-source.js
 import { firebird } from '../support/firebird.js';
 import { API, client, fast, PROJECT_PATH, stagingTable, TABLES_PATH, uploadedRows } from './support/bigquery-nock.js';
 import { postgresJobSpec, runLibrary } from './support/extractor.js';
-import { createFixtureDatabase, type Fixture } from './support/firebird-fixtures.js';
+import { c08TableSql, createFixtureDatabase, type Fixture } from './support/firebird-fixtures.js';
 
 const ROWS = 5000;
 const CHUNK_BYTES = 1024 * 1024;
@@ -22,18 +22,7 @@ let fixture: Fixture;
 
 beforeAll(() => {
   nock.disableNetConnect();
-  fixture = createFixtureDatabase(
-    'c08',
-    'UTF8',
-    `create table BIGT (ID bigint not null primary key, TXT varchar(1000));
-set term ^;
-execute block as declare i integer = 1; begin
-  while (i <= ${ROWS}) do begin
-    insert into BIGT (ID, TXT) values (:i, rpad('Linha ' || :i || ' São João AÇÃO ', 1000, 'descrição '));
-    i = i + 1; end
-end^
-set term ;^`,
-  );
+  fixture = createFixtureDatabase('c08', 'UTF8', c08TableSql(ROWS));
 }, 120_000);
 // Jest runs several test files in one worker: un-patch http so the next file's nock starts clean.
 afterAll(() => {

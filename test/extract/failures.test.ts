@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDatabase } from '../support/postgres.js';
 import { firebird } from '../support/firebird.js';
-import { buildExtractor, postgresJobSpec, runLibrary, spawnExtractor } from './support/extractor.js';
+import { buildExtractor, extractorEnv, postgresJobSpec, runLibrary, spawnExtractor, spawnExtractorAndStop } from './support/extractor.js';
 import { queryRows } from './support/postgres-rows.js';
 
 // A cross join of system tables: minutes of work before the first row arrives.
@@ -24,29 +24,13 @@ describe('stop', () => {
     const before = await queryRows(pgUrl, `select n from ${table} order by n`);
     expect(before).toHaveLength(16);
 
-    let signalledAt = 0;
-    const run = await spawnExtractor(
-      {
-        ETL_JOB_SPEC: JSON.stringify(postgresJobSpec({ sql: SLOW_SQL, table, source: { readTimeoutMs: 120000 } })),
-        ETL_SOURCE_PASSWORD: firebird.readerPassword,
-        ETL_DEST_POSTGRES_URL: pgUrl,
-        ETL_TERMINATION_LOG: '/dev/null',
-      },
-      (child) => {
-        child.stdout!.on('data', (d: Buffer) => {
-          if (!signalledAt && d.toString().includes('run started')) {
-            setTimeout(() => {
-              signalledAt = Date.now();
-              child.kill('SIGTERM');
-            }, 1500);
-          }
-        });
-      },
+    const run = await spawnExtractorAndStop(
+      extractorEnv(postgresJobSpec({ sql: SLOW_SQL, table, source: { readTimeoutMs: 120000 } }), firebird.readerPassword, pgUrl),
+      'run started',
+      1500,
     );
-    const stoppedWithinMs = Date.now() - signalledAt;
-    expect(signalledAt).toBeGreaterThan(0);
     expect(run.code).toBe(143);
-    expect(stoppedWithinMs).toBeLessThan(10_000);
+    expect(run.stoppedWithinMs).toBeLessThan(10_000);
     expect(run.summary).toMatchObject({ status: 'stopped', rowsWritten: 0 });
     expect(await queryRows(pgUrl, `select n from ${table} order by n`)).toEqual(before);
   });
@@ -63,28 +47,13 @@ describe('stop while loading', () => {
     expect(seed.summary).toMatchObject({ status: 'succeeded', rowsWritten: 10 });
     const before = await queryRows(pgUrl, `select k, v, w from ${table} order by k, v, w`);
 
-    let signalledAt = 0;
-    const run = await spawnExtractor(
-      {
-        ETL_JOB_SPEC: JSON.stringify(postgresJobSpec({ sql: MANY_ROWS_SQL, table, writeMode, script })),
-        ETL_SOURCE_PASSWORD: firebird.readerPassword,
-        ETL_DEST_POSTGRES_URL: pgUrl,
-        ETL_TERMINATION_LOG: '/dev/null',
-      },
-      (child) => {
-        child.stdout!.on('data', (d: Buffer) => {
-          if (!signalledAt && d.toString().includes('"reading 2000000 rows')) {
-            setTimeout(() => {
-              signalledAt = Date.now();
-              child.kill('SIGTERM');
-            }, 1000);
-          }
-        });
-      },
+    const run = await spawnExtractorAndStop(
+      extractorEnv(postgresJobSpec({ sql: MANY_ROWS_SQL, table, writeMode, script }), firebird.readerPassword, pgUrl),
+      '"reading 2000000 rows',
+      1000,
     );
-    expect(signalledAt).toBeGreaterThan(0);
     expect(run.code).toBe(143);
-    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(run.stoppedWithinMs).toBeLessThan(10_000);
     expect(run.summary?.status).toBe('stopped');
     expect(run.summary?.rowsRead).toBeGreaterThan(0); // rows had reached the destination's load
     expect(run.summary?.rowsWritten).toBe(0);

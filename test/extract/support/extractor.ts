@@ -61,6 +61,11 @@ export interface ProcessRun {
   summary: RunSummary | null;
 }
 
+/** The contract environment of one run against a Postgres destination (termination log discarded). */
+export function extractorEnv(spec: JobSpec, password: string, postgresUrl: string): Record<string, string> {
+  return { ETL_JOB_SPEC: JSON.stringify(spec), ETL_SOURCE_PASSWORD: password, ETL_DEST_POSTGRES_URL: postgresUrl, ETL_TERMINATION_LOG: '/dev/null' };
+}
+
 export function spawnExtractor(env: Record<string, string>, onStart?: (child: ChildProcess) => void): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [extractorMain], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -73,3 +78,26 @@ export function spawnExtractor(env: Record<string, string>, onStart?: (child: Ch
     onStart?.(child);
   });
 }
+
+export interface StoppedRun extends ProcessRun {
+  /** Milliseconds from SIGTERM to the process exit (NaN when the trigger never appeared). */
+  stoppedWithinMs: number;
+}
+
+/** Spawns the extractor and sends SIGTERM `afterMs` after a stdout chunk containing `trigger`. */
+export async function spawnExtractorAndStop(env: Record<string, string>, trigger: string, afterMs: number): Promise<StoppedRun> {
+  let signalledAt = NaN;
+  const run = await spawnExtractor(env, (child) => {
+    let armed = false;
+    child.stdout!.on('data', (d: Buffer) => {
+      if (armed || !d.toString().includes(trigger)) return;
+      armed = true;
+      setTimeout(() => {
+        signalledAt = Date.now();
+        child.kill('SIGTERM');
+      }, afterMs);
+    });
+  });
+  return { ...run, stoppedWithinMs: Date.now() - signalledAt };
+}
+

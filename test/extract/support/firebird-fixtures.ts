@@ -46,3 +46,16 @@ export function createFixtureDatabase(name: string, charset: FixtureCharset, ddl
   isql(`create database '${target}' page_size 8192 default character set ${charset};\n${ddlAndData}\ncommit;\n`, bytesCharset, charset);
   return { database: path };
 }
+
+/** Case C08's table: BIGINT id + VARCHAR(1000) of 1,000 characters (~1.2 KB as UTF-8), `rows` rows. */
+export function c08TableSql(rows: number): string {
+  return `create table BIGT (ID bigint not null primary key, TXT varchar(1000));
+set term ^;
+execute block as declare i integer = 1; begin
+  while (i <= ${rows}) do begin
+    insert into BIGT (ID, TXT) values (:i, rpad('Linha ' || :i || ' São João AÇÃO ', 1000, 'descrição '));
+    i = i + 1; end
+end^
+set term ;^`;
+}
+
