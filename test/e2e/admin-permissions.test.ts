@@ -47,8 +47,8 @@ beforeAll(async () => {
   const operator = await signIn(cp.url, 'operator');
   await signIn(cp.url, 'viewer');
   operatorId = await userIdOf(operator);
-  a = await createSample(admin, DESTINATION_URL, { name: 'Sales', table: 'sales' });
-  b = await createSample(admin, DESTINATION_URL, { name: 'Payroll', table: 'payroll' });
+  a = await createSample(admin, DESTINATION_URL, { name: 'Sales', table: 'sales', grantDevUsers: false });
+  b = await createSample(admin, DESTINATION_URL, { name: 'Payroll', table: 'payroll', grantDevUsers: false });
   await grantAll(admin, operatorId, a);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }, 90_000);

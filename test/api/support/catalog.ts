@@ -3,6 +3,7 @@
 import { expect } from '@jest/globals';
 import { firebird } from '../../support/firebird.js';
 import type { SignedIn } from './sign-in.js';
+import { grantDevUsers } from '../../authz/support/world.js';
 
 export const EMPLOYEE_SQL = 'SELECT EMP_NO, FIRST_NAME, LAST_NAME, HIRE_DATE, SALARY FROM EMPLOYEE';
 /** ~120 million joined rows counted by Firebird: seconds of work before the first row arrives. */
@@ -24,7 +25,7 @@ export interface SampleIds {
 export async function createSample(
   admin: SignedIn,
   destinationUrl: string,
-  options: { name: string; sql?: string; table?: string; cron?: string; timeZone?: string; active?: boolean; host?: string; port?: number; password?: string; maxRuntimeSeconds?: number },
+  options: { name: string; sql?: string; table?: string; cron?: string; timeZone?: string; active?: boolean; host?: string; port?: number; password?: string; maxRuntimeSeconds?: number; grantDevUsers?: boolean },
 ): Promise<SampleIds> {
   const source = await post(admin, '/sources', {
     name: `${options.name} source`,
@@ -58,7 +59,11 @@ export async function createSample(
     maxRuntimeSeconds: options.maxRuntimeSeconds ?? 600,
   });
   expect(schedule.id).toEqual(expect.any(Number));
-  return { sourceId: source.id as number, scriptId: script.id as number, destinationId: destination.id as number, scheduleId: schedule.id as number };
+  const ids = { sourceId: source.id as number, scriptId: script.id as number, destinationId: destination.id as number, scheduleId: schedule.id as number };
+  // Per-user permissions (issue 5): the dev operator and viewer may use what is created here
+  // unless a test is about permissions (grantDevUsers: false).
+  if (options.grantDevUsers !== false) await grantDevUsers(admin, ids);
+  return ids;
 }
 
 /** Polls an execution until it leaves pending/running. */

@@ -67,8 +67,8 @@ export async function startWorld(prefix: string): Promise<World> {
     operator2: await userIdOf(deactivated!),
     viewer2: await userIdOf(viewer2!),
   };
-  const granted = await createSample(admin!, UNUSED_DESTINATION_URL, { name: 'Granted', sql: 'SELECT 1 AS N FROM RDB$DATABASE', table: 'granted' });
-  const notGranted = await createSample(admin!, UNUSED_DESTINATION_URL, { name: 'Hidden', sql: 'SELECT 2 AS N FROM RDB$DATABASE', table: 'hidden' });
+  const granted = await createSample(admin!, UNUSED_DESTINATION_URL, { name: 'Granted', sql: 'SELECT 1 AS N FROM RDB$DATABASE', table: 'granted', grantDevUsers: false });
+  const notGranted = await createSample(admin!, UNUSED_DESTINATION_URL, { name: 'Hidden', sql: 'SELECT 2 AS N FROM RDB$DATABASE', table: 'hidden', grantDevUsers: false });
   for (const userId of [userIds.operator, userIds.viewer, userIds.operator2]) await grantAll(admin!, userId, granted);
   const off = await admin!.agent.patch(`/api/v1/users/${userIds.operator2}`).set('x-csrf-token', admin!.csrf).send({ active: false });
   if (off.status !== 200) throw new Error(`deactivate operator2: ${off.status} ${off.text}`);
