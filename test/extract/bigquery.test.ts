@@ -256,8 +256,9 @@ describe('incremental, retries, stop', () => {
 
   const columns: Column[] = [{ index: 0, sourceName: 'ID', name: 'id', type: 'INTEGER', scale: 0, nullable: true }];
   const destinationSpec = { kind: 'bigquery' as const, projectId: 'p1', dataset: 'ds', table: 't', writeMode: 'append' as const };
-  function destination(signal: AbortSignal, delays: number[]) {
+  function destination(signal: AbortSignal, delays: number[], chunkBytes?: number) {
     return new BigQueryDestination(destinationSpec, client(), [], 'append', (row) => `ID=${JSON.stringify(row[0])}`, {
+      ...(chunkBytes ? { chunkBytes } : {}),
       runId: 'r',
       log: new RunLogger({}, () => undefined, []),
       signal,
@@ -298,6 +299,42 @@ describe('incremental, retries, stop', () => {
     await expect(d.commit(3)).resolves.toEqual({ rowsWritten: 3, jobId: 'etl_r_commit_5' });
     expect(delays).toEqual([100, 200, 100]); // two failed uploads, then one failed load job
     expect(uploads).toEqual([3, 3]);
+  });
+
+  test('reading goes on while a load job runs (one load in flight); commit waits for it', async () => {
+    stubTableAndStaging();
+    let openGate = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const uploads: number[] = [];
+    nock(API)
+      .post(`/upload${P}/jobs`)
+      .query(true)
+      .times(2)
+      .reply(200, (_uri, body) => {
+        uploads.push(uploadedRows(String(body)).length);
+        return { jobReference: { projectId: 'p1', jobId: `job${uploads.length}` }, status: { state: 'RUNNING' } };
+      });
+    // The first load job stays RUNNING until the gate opens.
+    nock(API)
+      .get(`${P}/jobs/job1`)
+      .query(true)
+      .reply(200, async () => {
+        await gate;
+        return { status: { state: 'DONE' }, statistics: { load: { outputRows: String(uploads[0]) } } };
+      });
+    nock(API).get(`${P}/jobs/job2`).query(true).reply(200, () => ({ status: { state: 'DONE' }, statistics: { load: { outputRows: String(uploads[1]) } } }));
+    nock(API).post(`${P}/jobs`).query(true).reply(200, { jobReference: { projectId: 'p1', jobId: 'etl_r_commit_3' }, status: { state: 'RUNNING' } });
+    nock(API).get(`${P}/jobs/etl_r_commit_3`).query(true).reply(200, { status: { state: 'DONE' } });
+    nock(API).delete(`${TABLES}/t__etl_r`).query(true).reply(204);
+
+    const d = destination(new AbortController().signal, [], 64); // ~64 bytes per chunk: 8 lines of '{"id":N}\n'
+    await d.begin(columns);
+    // Without the overlap this write would wait for job1 forever (the gate is still closed).
+    await d.write(Array.from({ length: 10 }, (_, i) => [i]));
+    const committed = d.commit(10);
+    openGate();
+    await expect(committed).resolves.toEqual({ rowsWritten: 10, jobId: 'etl_r_commit_3' });
+    expect(uploads).toEqual([8, 2]);
   });
 
   test('a permanent load error is not retried', async () => {

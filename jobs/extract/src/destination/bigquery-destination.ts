@@ -14,7 +14,8 @@
  * (one streamed upload would have to re-read Firebird), 413 "too large" can be answered by
  * splitting, and the line offsets of a chunk let us name the row BigQuery rejects (ndjson-chunk.ts). ~5 MB keeps memory flat
  * and a 1M-row run at ~30 load jobs, far from the 1,500 load jobs per table per day (each run
- * loads its own staging table).
+ * loads its own staging table). Reading goes on while the previous chunk's load job runs (two chunk
+ * buffers, one load in flight), so BigQuery's seconds per load job do not stall the Firebird read.
  */
 import type { BigQuery, Dataset, Job, Table } from '@google-cloud/bigquery';
 import type { BigQueryDestinationSpec, WriteMode } from '../../../contract/src/job-spec.js';
@@ -56,7 +57,11 @@ export class BigQueryDestination implements Destination {
   private readonly stagingId: string;
   private schema: BigQueryField[] = [];
   private columns: readonly Column[] = [];
+  /** Two chunk buffers: one fills while the other one's load job runs. */
+  private readonly builders: [ChunkBuilder, ChunkBuilder];
   private pending: ChunkBuilder;
+  /** The load of the previous chunk, at most one at a time. */
+  private inFlight?: Promise<void>;
   private rowsLoaded = 0;
   private chunksLoaded = 0;
   private jobCounter = 0;
@@ -81,7 +86,8 @@ export class BigQueryDestination implements Destination {
     this.stagingId = `${spec.table}__etl_${options.runId.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 1024);
     this.staging = this.dataset.table(this.stagingId);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    this.pending = new ChunkBuilder(this.chunkBytes + 64 * 1024);
+    this.builders = [new ChunkBuilder(this.chunkBytes + 64 * 1024), new ChunkBuilder(this.chunkBytes + 64 * 1024)];
+    this.pending = this.builders[0];
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
     this.pollMs = options.pollMs ?? 1000;
@@ -125,6 +131,7 @@ export class BigQueryDestination implements Destination {
 
   async commit(expectedRows: number): Promise<CommitResult> {
     await this.flush();
+    await this.settleInFlight();
     if (this.rowsLoaded !== expectedRows) throw new ExtractionError('data', rowCountMismatch(expectedRows, this.rowsLoaded));
     let job: Job;
     if (this.keyColumns.length > 0) {
@@ -160,8 +167,20 @@ export class BigQueryDestination implements Destination {
 
   private async flush(): Promise<void> {
     if (this.pending.rows === 0) return;
-    // The builder's buffer is written again only after this chunk is loaded (write awaits flush).
-    await this.loadChunk(this.pending.take());
+    // Reading goes on while a chunk uploads and its load job runs (seconds on BigQuery), but only one
+    // load is in flight: its buffer is filled again only after that load finished.
+    await this.settleInFlight();
+    const chunk = this.pending.take();
+    this.pending = this.pending === this.builders[0] ? this.builders[1] : this.builders[0];
+    const load = this.loadChunk(chunk);
+    load.catch(() => undefined); // surfaced by the next flush or commit
+    this.inFlight = load;
+  }
+
+  private async settleInFlight(): Promise<void> {
+    const load = this.inFlight;
+    this.inFlight = undefined;
+    await load;
   }
 
   /** Loads one chunk with retries; a chunk BigQuery finds too large is split in halves. */
