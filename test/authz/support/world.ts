@@ -36,18 +36,6 @@ export async function grantAll(admin: SignedIn, userId: number, ids: Pick<Sample
 }
 
 /**
- * Grants a sample's source, script and destination to every non-admin user who has signed in so
- * far (for tests written before per-user permissions: one call after createSample).
- */
-export async function grantToEveryone(admin: SignedIn, ids: Pick<SampleIds, 'sourceId' | 'scriptId' | 'destinationId'>): Promise<void> {
-  const users = await admin.agent.get('/api/v1/users');
-  if (users.status !== 200) throw new Error(`GET /users: ${users.status} ${users.text}`);
-  for (const user of users.body.items as { id: number; role: string }[]) {
-    if (user.role !== 'admin') await grantAll(admin, user.id, ids);
-  }
-}
-
-/**
  * Signs in the dev IdP's operator and viewer (so their users exist) and grants them a sample.
  * For tests written before per-user permissions: one line at the end of createSample,
  * `await grantDevUsers(admin, ids)`.
