@@ -1,11 +1,12 @@
 // Extractor benchmark (issue 3 "Performance", and the memory side of case C08). One command:
-//   npm run bench:extract [-- --rows 1000000] [--big 5000000] [--c08 3000000]
+//   npm run bench:extract [-- --rows 1000000] [--big 5000000] [--c08 3000000] [--job-ms 1000]
 // Measured in the same run, each reader in its own process (peak RSS and CPU of that process):
 //   (a)  isql-fb fetching every row to /dev/null (fbclient, wire encrypted like the extractor default)
 //   (b)  the extractor loading BigQuery: the real BigQueryDestination and client library uploading
 //        its NDJSON load payload (~5 MB load jobs) to a local fake BigQuery endpoint (fake-bigquery.ts)
 //   (b') the same with the wire unencrypted (source wireCrypt "disabled", allowed by WireCrypt = Enabled)
 //   (c)  the extractor loading the Postgres destination (throwaway PostgreSQL 15 cluster, COPY)
+// --job-ms N  the fake BigQuery keeps each load job RUNNING for N ms (BigQuery takes seconds per job).
 // --big N  repeats (b) on an N-row table of the same shape: peak RSS must stay within 10 %.
 // --c08 N  C08: N rows of ~1 KB (BIGINT id + VARCHAR(1000)) through (b) with a 512 MiB heap limit;
 //          peak RSS must stay under 400 MiB.
@@ -191,7 +192,7 @@ function print(results: Measurement[]): void {
 }
 
 async function withFakeBigQuery<T>(fn: (fake: FakeBigQuery) => Promise<T>): Promise<T> {
-  const fake = await startFakeBigQuery();
+  const fake = await startFakeBigQuery(arg('job-ms') ?? 0);
   try {
     return await fn(fake);
   } finally {

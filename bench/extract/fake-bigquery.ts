@@ -22,8 +22,10 @@ function countLines(body: Buffer): number {
   return n;
 }
 
-export async function startFakeBigQuery(): Promise<FakeBigQuery> {
+/** `jobLatencyMs`: a load job reports RUNNING for that long after its upload, like BigQuery's seconds per job. */
+export async function startFakeBigQuery(jobLatencyMs = 0): Promise<FakeBigQuery> {
   const rowsByJob = new Map<string, number>();
+  const doneAt = new Map<string, number>();
   let loaded = 0;
   let uploaded = 0;
   let largest = 0;
@@ -39,6 +41,7 @@ export async function startFakeBigQuery(): Promise<FakeBigQuery> {
       const jobId = /"jobId":"([^"]+)"/.exec(body.subarray(0, 4096).toString('utf8'))?.[1] ?? `load${rowsByJob.size + 1}`;
       const rows = countLines(body);
       rowsByJob.set(jobId, rows);
+      doneAt.set(jobId, Date.now() + jobLatencyMs);
       loaded += rows;
       uploaded += body.length;
       largest = Math.max(largest, body.length);
@@ -47,6 +50,7 @@ export async function startFakeBigQuery(): Promise<FakeBigQuery> {
     if (req.method === 'GET' && /\/jobs\/[^/]+$/.test(path)) {
       const jobId = decodeURIComponent(path.split('/').at(-1)!);
       const rows = rowsByJob.get(jobId);
+      if ((doneAt.get(jobId) ?? 0) > Date.now()) return json(res, 200, { jobReference: { projectId: 'bench', jobId }, status: { state: 'RUNNING' } });
       return json(res, 200, { jobReference: { projectId: 'bench', jobId }, status: { state: 'DONE' }, ...(rows !== undefined ? { statistics: { load: { outputRows: String(rows) } } } : {}) });
     }
     if (req.method === 'POST' && /\/projects\/[^/]+\/jobs$/.test(path)) {

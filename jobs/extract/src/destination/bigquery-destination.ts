@@ -14,8 +14,8 @@
  * (one streamed upload would have to re-read Firebird), 413 "too large" can be answered by
  * splitting, and the line offsets of a chunk let us name the row BigQuery rejects (ndjson-chunk.ts). ~5 MB keeps memory flat
  * and a 1M-row run at ~30 load jobs, far from the 1,500 load jobs per table per day (each run
- * loads its own staging table). Reading goes on while the previous chunk's load job runs (two chunk
- * buffers, one load in flight), so BigQuery's seconds per load job do not stall the Firebird read.
+ * loads its own staging table). Reading goes on while up to four chunks load (their jobs append to
+ * the same staging table concurrently), so BigQuery's seconds per load job do not stall the read.
  */
 import type { BigQuery, Dataset, Job, Table } from '@google-cloud/bigquery';
 import type { BigQueryDestinationSpec, WriteMode } from '../../../contract/src/job-spec.js';
@@ -30,6 +30,8 @@ import { type Chunk, ChunkBuilder, chunkLine, lineAt, sliceChunk } from './ndjso
 export interface BigQueryDestinationOptions {
   /** Target size of one load job's NDJSON payload. */
   chunkBytes?: number;
+  /** Load jobs running at the same time while reading goes on (each holds one chunk in memory). */
+  parallelLoads?: number;
   attempts?: number;
   backoffMs?: number;
   pollMs?: number;
@@ -46,6 +48,8 @@ interface JobMetadata {
 }
 
 export const DEFAULT_CHUNK_BYTES = 5 * 1024 * 1024;
+/** 4 x ~5 MB in flight: BigQuery's seconds per load job overlap each other and the read. */
+export const DEFAULT_PARALLEL_LOADS = 4;
 const STAGING_TTL_MS = 24 * 3600 * 1000;
 const LEGACY_TYPE_NAMES: Record<string, string> = { INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', BIGDECIMAL: 'BIGNUMERIC' };
 
@@ -57,15 +61,16 @@ export class BigQueryDestination implements Destination {
   private readonly stagingId: string;
   private schema: BigQueryField[] = [];
   private columns: readonly Column[] = [];
-  /** Two chunk buffers: one fills while the other one's load job runs. */
-  private readonly builders: [ChunkBuilder, ChunkBuilder];
+  /** The chunk being filled; buffers of finished loads are reused. */
   private pending: ChunkBuilder;
-  /** The load of the previous chunk, at most one at a time. */
-  private inFlight?: Promise<void>;
+  private readonly freeBuilders: ChunkBuilder[] = [];
+  /** Loads running (upload + load job), oldest first, with the buffer each one uses. */
+  private readonly inFlight: Array<{ load: Promise<void>; builder: ChunkBuilder }> = [];
+  private readonly parallelLoads: number;
   private rowsLoaded = 0;
   private chunksLoaded = 0;
   private jobCounter = 0;
-  private activeJob?: Job;
+  private readonly activeJobs = new Set<Job>();
   private readonly chunkBytes: number;
   private readonly attempts: number;
   private readonly backoffMs: number;
@@ -86,8 +91,8 @@ export class BigQueryDestination implements Destination {
     this.stagingId = `${spec.table}__etl_${options.runId.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 1024);
     this.staging = this.dataset.table(this.stagingId);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    this.builders = [new ChunkBuilder(this.chunkBytes + 64 * 1024), new ChunkBuilder(this.chunkBytes + 64 * 1024)];
-    this.pending = this.builders[0];
+    this.parallelLoads = Math.max(1, options.parallelLoads ?? DEFAULT_PARALLEL_LOADS);
+    this.pending = this.newBuilder();
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
     this.pollMs = options.pollMs ?? 1000;
@@ -131,7 +136,7 @@ export class BigQueryDestination implements Destination {
 
   async commit(expectedRows: number): Promise<CommitResult> {
     await this.flush();
-    await this.settleInFlight();
+    while (this.inFlight.length > 0) await this.settleOldestLoad();
     if (this.rowsLoaded !== expectedRows) throw new ExtractionError('data', rowCountMismatch(expectedRows, this.rowsLoaded));
     let job: Job;
     if (this.keyColumns.length > 0) {
@@ -149,9 +154,9 @@ export class BigQueryDestination implements Destination {
   }
 
   async abort(): Promise<void> {
-    const job = this.activeJob;
-    this.activeJob = undefined;
-    if (job) await job.cancel().catch(() => undefined);
+    const jobs = [...this.activeJobs];
+    this.activeJobs.clear();
+    await Promise.all(jobs.map((job) => job.cancel().catch(() => undefined)));
     await this.dropStaging();
   }
 
@@ -167,20 +172,24 @@ export class BigQueryDestination implements Destination {
 
   private async flush(): Promise<void> {
     if (this.pending.rows === 0) return;
-    // Reading goes on while a chunk uploads and its load job runs (seconds on BigQuery), but only one
-    // load is in flight: its buffer is filled again only after that load finished.
-    await this.settleInFlight();
-    const chunk = this.pending.take();
-    this.pending = this.pending === this.builders[0] ? this.builders[1] : this.builders[0];
-    const load = this.loadChunk(chunk);
-    load.catch(() => undefined); // surfaced by the next flush or commit
-    this.inFlight = load;
+    // Reading goes on while chunks upload and their load jobs run (seconds each on BigQuery), with
+    // at most `parallelLoads` loads at a time; a buffer is filled again only after its load finished.
+    if (this.inFlight.length >= this.parallelLoads) await this.settleOldestLoad();
+    const builder = this.pending;
+    const load = this.loadChunk(builder.take());
+    load.catch(() => undefined); // surfaced when settled (next flushes or commit)
+    this.inFlight.push({ load, builder });
+    this.pending = this.freeBuilders.pop() ?? this.newBuilder();
   }
 
-  private async settleInFlight(): Promise<void> {
-    const load = this.inFlight;
-    this.inFlight = undefined;
-    await load;
+  private async settleOldestLoad(): Promise<void> {
+    const oldest = this.inFlight.shift()!;
+    await oldest.load;
+    this.freeBuilders.push(oldest.builder);
+  }
+
+  private newBuilder(): ChunkBuilder {
+    return new ChunkBuilder(this.chunkBytes + 64 * 1024);
   }
 
   /** Loads one chunk with retries; a chunk BigQuery finds too large is split in halves. */
@@ -233,7 +242,7 @@ export class BigQueryDestination implements Destination {
       try {
         const started = await start();
         const job = Array.isArray(started) ? started[0] : started;
-        this.activeJob = job;
+        this.activeJobs.add(job);
         return job;
       } catch (err) {
         if (isTooLarge(err)) throw err;
@@ -259,7 +268,7 @@ export class BigQueryDestination implements Destination {
         continue;
       }
       if (metadata.status?.state === 'DONE') {
-        this.activeJob = undefined;
+        this.activeJobs.delete(job);
         const errorResult = metadata.status.errorResult;
         if (errorResult) {
           const error = { message: errorResult.message, errors: metadata.status.errors ?? [errorResult] };
