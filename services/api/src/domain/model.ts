@@ -80,6 +80,18 @@ export const isActive = (status: ExecutionStatus): boolean => ACTIVE_STATUSES.in
 
 export type ExecutionTrigger = 'scheduled' | 'manual';
 
+/**
+ * Scheduled (fired by its schedule), manual ("run now" on a schedule) or ad hoc (source + script
+ * + destination picked by hand): ad-hoc runs are manual runs whose params name no schedule (the
+ * params, unlike schedule_id, survive the schedule's deletion).
+ */
+export const EXECUTION_KINDS = ['scheduled', 'manual', 'ad-hoc'] as const;
+export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
+export function executionKind(execution: Pick<Execution, 'trigger' | 'params'>): ExecutionKind {
+  if (execution.trigger === 'scheduled') return 'scheduled';
+  return typeof execution.params.schedule === 'string' ? 'manual' : 'ad-hoc';
+}
+
 /** Catalog ids become null when the item is deleted later; `params` keeps the names for history. */
 export interface Execution {
   id: number;

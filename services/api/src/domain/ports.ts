@@ -2,7 +2,7 @@
  * What the domain needs from the outside world. Adapters implement these (Sequelize repositories,
  * the local file secret store, a Kubernetes Secret writer); tests can substitute them.
  */
-import type { AuditEvent, Destination, Execution, ExecutionStatus, Schedule, Script, Source, User } from './model.js';
+import type { AuditEvent, Destination, Execution, ExecutionKind, ExecutionStatus, Schedule, Script, Source, User } from './model.js';
 import type { Role } from './auth/actor.js';
 import type { ResourceType, Visibility } from './permissions/visibility.js';
 
@@ -46,8 +46,15 @@ export class DuplicateSlotError extends Error {
 export interface ExecutionFilter {
   status?: ExecutionStatus;
   scheduleId?: number;
+  /** How the run came about (scheduled / manual / ad hoc, see executionKind). */
+  kind?: ExecutionKind;
+  /** Created (queued) at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
   /** Keyset pagination: executions with id < before (newest first). */
   before?: number;
+  /** Keyset pagination backwards: the page just newer than id `after` (still returned newest first). */
+  after?: number;
   limit: number;
   /** Only executions whose source, script and destination are all visible (SQL filter). */
   visibility?: Visibility;

@@ -7,9 +7,10 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema.js';
 import * as apiTokens from './migrations/0002-api-tokens.js';
+import * as dashboardIndexes from './migrations/0003-dashboard-indexes.js';
 import * as permissionVisibility from './migrations/0004-permission-visibility.js';
 
-const MIGRATIONS = [initialSchema, apiTokens, permissionVisibility];
+const MIGRATIONS = [initialSchema, apiTokens, dashboardIndexes, permissionVisibility];
 
 export function createMigrator(sequelize: Sequelize, logger: Pick<Console, 'info' | 'warn' | 'error'> | undefined = undefined): Umzug<QueryInterface> {
   return new Umzug({

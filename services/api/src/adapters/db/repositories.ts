@@ -3,7 +3,7 @@
  * domain meaning (foreign key → in use, overlap index → active run) are translated here so the
  * domain never sees a Sequelize type.
  */
-import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Model, type ModelStatic, type Sequelize, type WhereOptions } from 'sequelize';
+import { ForeignKeyConstraintError, literal, Op, UniqueConstraintError, where as sequelizeWhere, type Model, type ModelStatic, type Sequelize, type WhereOptions } from 'sequelize';
 import { ACTIVE_STATUSES, type AuditEvent, type Execution, type ExecutionStatus, type User } from '../../domain/model.js';
 import {
   ActiveRunExistsError,
@@ -22,6 +22,7 @@ import {
 } from '../../domain/ports.js';
 import type { GrantedIds, ResourceType, Visibility } from '../../domain/permissions/visibility.js';
 import { defineModels } from './models.js';
+import { EXECUTION_KIND_SQL } from './migrations/0003-dashboard-indexes.js';
 
 const TIMESTAMPS = ['createdAt', 'updatedAt'] as const;
 
@@ -124,13 +125,27 @@ class SequelizeExecutionRepository implements ExecutionRepository {
     const rows = await this.model.findAll({ where: { status: { [Op.in]: [...ACTIVE_STATUSES] } }, order: [['id', 'ASC']] });
     return rows.map((r) => this.toEntity(r)!);
   }
+  /**
+   * Newest first, keyset-paginated on id: every filter is an equality or range the migrations
+   * index together with `id DESC`, so a page deep in the history costs what the first one does.
+   */
   async list(filter: ExecutionFilter): Promise<Execution[]> {
-    const where: WhereOptions = { ...visibilityWhere(filter.visibility, visibleRuns) };
-    if (filter.status) Object.assign(where, { status: filter.status });
-    if (filter.scheduleId) Object.assign(where, { scheduleId: filter.scheduleId });
-    if (filter.before) Object.assign(where, { id: { [Op.lt]: filter.before } });
-    const rows = await this.model.findAll({ where, order: [['id', 'DESC']], limit: filter.limit });
-    return rows.map((r) => this.toEntity(r)!);
+    const where: WhereOptions[] = [];
+    if (filter.status) where.push({ status: filter.status });
+    if (filter.scheduleId) where.push({ scheduleId: filter.scheduleId });
+    if (filter.kind) where.push(sequelizeWhere(literal(EXECUTION_KIND_SQL), filter.kind));
+    if (filter.from) where.push({ createdAt: { [Op.gte]: filter.from } });
+    if (filter.to) where.push({ createdAt: { [Op.lt]: filter.to } });
+    const visibility = filter.visibility ?? 'all';
+    if (visibility !== 'all') {
+      where.push({ sourceId: { [Op.in]: visibility.sourceIds }, scriptId: { [Op.in]: visibility.scriptIds }, destinationId: { [Op.in]: visibility.destinationIds } });
+    }
+    // `after` pages towards newer rows: read them oldest first from the cursor, then flip.
+    if (filter.after) where.push({ id: { [Op.gt]: filter.after } });
+    else if (filter.before) where.push({ id: { [Op.lt]: filter.before } });
+    const rows = await this.model.findAll({ where: { [Op.and]: where }, order: [['id', filter.after ? 'ASC' : 'DESC']], limit: filter.limit });
+    const page = rows.map((r) => this.toEntity(r)!);
+    return filter.after ? page.reverse() : page;
   }
   async transition(id: number, from: readonly ExecutionStatus[], patch: Partial<NewExecution>): Promise<Execution | null> {
     const [count, rows] = await this.model.update({ ...patch }, { where: { id, status: { [Op.in]: [...from] } }, returning: true });

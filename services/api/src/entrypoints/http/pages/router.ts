@@ -6,19 +6,45 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { can, type Actor } from '../../../domain/auth/actor.js';
 import { DomainError } from '../../../domain/errors.js';
-import { EXECUTION_STATUSES, isActive, type Schedule } from '../../../domain/model.js';
+import { EXECUTION_KINDS, EXECUTION_STATUSES, executionKind, isActive, type Schedule } from '../../../domain/model.js';
 import type { Services } from '../../../domain/services.js';
+import type { FormChoices } from '../../../domain/permissions/permission-service.js';
 import type { Input } from '../../../domain/validation.js';
 import { FIREBIRD_CHARSETS, WRITE_MODES, DESTINATION_KINDS } from '../../../../../../jobs/contract/src/job-spec.js';
-import { executionFilter, idParam } from '../api/router.js';
+import { idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
 import { CATALOG_KINDS } from '../catalog-kinds.js';
 import { describeError } from '../errors.js';
 import { formatDuration, formatTime, statusBadge } from './format.js';
+import { dashboardUrl, parseDashboardQuery } from './dashboard.js';
+import { scheduleCharts } from './chart.js';
+import { viewerZone } from './viewer-zone.js';
 import { readExecutionLogs, type ExecutionLogSettings } from '../api/execution-logs.js';
 import { SEVERITIES } from '../../../../../../jobs/contract/src/log-entry.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** Lines the execution page shows (and follows); the full log view has them all. */
+const LOG_TAIL_LINES = 200;
+/** Runs the schedule form previews (issue 5: the next 10). */
+const PREVIEW_RUNS = 10;
+
+/**
+ * Form options from the granted choices: sources, and every granted script / destination with the
+ * source it goes with, so public/app.js can narrow the lists to the chosen source.
+ */
+function formChoices(choices: FormChoices) {
+  const scripts = choices.sources.flatMap((source) => source.scripts.map((s) => ({ ...s, sourceId: source.id })));
+  const destinations = new Map<number, { id: number; name: string; sourceIds: number[] }>();
+  for (const source of choices.sources) {
+    for (const d of source.destinations) {
+      const entry = destinations.get(d.id) ?? { ...d, sourceIds: [] };
+      entry.sourceIds.push(source.id);
+      destinations.set(d.id, entry);
+    }
+  }
+  return { sources: choices.sources.map(({ id, name }) => ({ id, name })), scripts, destinations: [...destinations.values()] };
+}
 
 function flash(req: Request, kind: 'success' | 'danger', message: string): void {
   req.session.flash = [...(req.session.flash ?? []), { kind, message }];
@@ -54,6 +80,7 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
     res.locals.formatTime = formatTime;
     res.locals.formatDuration = formatDuration;
     res.locals.statusBadge = statusBadge;
+    res.locals.zone = viewerZone(req);
     req.session.flash = [];
     next();
   });
@@ -62,32 +89,71 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
 
   router.get('/', async (req, res) => {
     const actor = actorOf(req);
-    const filter = executionFilter(req.query);
-    const [items, byId] = await Promise.all([executions.list(actor, filter), scheduleMap(actor)]);
+    const zone = res.locals.zone as string;
+    const { filter, form } = parseDashboardQuery(req.query, zone);
+    // One extra row tells whether another page exists in the paging direction.
+    const [rows, byId, chartRuns] = await Promise.all([
+      executions.list(actor, { ...filter, limit: filter.limit + 1 }),
+      scheduleMap(actor),
+      filter.scheduleId ? executions.list(actor, { scheduleId: filter.scheduleId, limit: 30 }) : Promise.resolve(null),
+    ]);
+    const more = rows.length > filter.limit;
+    const items = filter.after ? rows.slice(more ? 1 : 0) : rows.slice(0, filter.limit);
+    const first = items[0];
     const last = items[items.length - 1];
-    res.render(req.query.fragment === 'executions' ? 'executions-table' : 'dashboard', {
+    const hasOlder = filter.after ? Boolean(last) : more;
+    const hasNewer = filter.after ? more : Boolean(filter.before);
+    const cursor: Record<string, number> = filter.before ? { before: filter.before } : filter.after ? { after: filter.after } : {};
+    res.render(req.query.fragment === 'rows' ? 'executions-rows' : 'dashboard', {
       title: 'Dashboard',
       executions: items,
       schedules: byId,
       statuses: EXECUTION_STATUSES,
-      filter,
-      nextBefore: items.length === filter.limit && last ? last.id : null,
+      kinds: EXECUTION_KINDS,
+      kindOf: executionKind,
+      form,
+      charts: chartRuns ? scheduleCharts(chartRuns) : null,
+      fragmentUrl: dashboardUrl(form, { ...cursor, fragment: 'rows' }),
+      firstUrl: dashboardUrl(form),
+      olderUrl: hasOlder && last ? dashboardUrl(form, { before: last.id }) : null,
+      newerUrl: hasNewer && first ? dashboardUrl(form, { after: first.id }) : null,
     });
   });
 
-  router.get('/executions/:id', async (req, res) => {
+  /** The execution, its schedule and its log lines; when the lines cannot be read, why (the rest of the page still shows). */
+  const executionWithLogs = async (req: Request) => {
     const actor = actorOf(req);
     const execution = await executions.get(actor, idParam(req));
     const schedule = execution.scheduleId ? await schedules.get(actor, execution.scheduleId).catch(() => null) : null;
-    // The summary always shows; when the lines cannot be read the page says why instead.
     const severity = typeof req.query.severity === 'string' && (SEVERITIES as readonly string[]).includes(req.query.severity) ? req.query.severity : '';
-    const result = await readExecutionLogs(services, logSettings, actor, execution.id, severity ? { severity } : {}).catch(
+    const pageToken = typeof req.query.pageToken === 'string' ? req.query.pageToken : '';
+    const result = await readExecutionLogs(services, logSettings, actor, execution.id, { ...(severity ? { severity } : {}), ...(pageToken ? { pageToken } : {}) }).catch(
       (err: Error) => ({ ok: false as const, reason: 'failed' as const, message: `Reading the log failed: ${err.message}` }),
     );
-    const logs = result.ok ? result.lines : [];
-    const logsFailure = result.ok ? null : { reason: result.reason, message: result.message };
-    const consoleUrl = 'consoleUrl' in result ? result.consoleUrl : undefined;
-    res.render('execution', { title: `Execution ${execution.id}`, execution, schedule, logs, logsFailure, logSource: result.ok ? result.source : null, consoleUrl, severity, severities: SEVERITIES, active: isActive(execution.status), zone: schedule?.timeZone ?? 'UTC' });
+    return {
+      execution,
+      schedule,
+      kind: executionKind(execution),
+      params: Object.entries(execution.params).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) })),
+      logs: result.ok ? result.lines : [],
+      logsFailure: result.ok ? null : { reason: result.reason, message: result.message },
+      logSource: result.ok ? result.source : null,
+      nextPageToken: result.ok ? result.nextPageToken ?? null : null,
+      consoleUrl: 'consoleUrl' in result ? result.consoleUrl : undefined,
+      severity,
+      severities: SEVERITIES,
+      active: isActive(execution.status),
+    };
+  };
+  router.get('/executions/:id', async (req, res) => {
+    const view = await executionWithLogs(req);
+    // The page shows the tail; the full view has every line.
+    const shown = view.logs.slice(-LOG_TAIL_LINES);
+    res.render('execution', { title: `Execution ${view.execution.id}`, ...view, logs: shown, totalLines: view.logs.length });
+  });
+  router.get('/executions/:id/logs', async (req, res) => {
+    const view = await executionWithLogs(req);
+    res.render('execution-logs', { title: `Log of execution ${view.execution.id}`, ...view });
   });
   router.post('/executions/:id/stop', action(async (req) => {
     const execution = await executions.stop(actorOf(req), idParam(req));
@@ -98,23 +164,34 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
   router.get('/schedules', async (req, res) => {
     const actor = actorOf(req);
     const list = await schedules.list(actor);
-    res.render('schedules', { title: 'Schedules', schedules: list, nextRun: (s: Schedule) => schedules.nextRun(s) });
+    // Last run per schedule: one index probe each (executions_schedule_id), schedules are few.
+    const lastRuns = new Map(await Promise.all(list.map(async (s) => [s.id, (await executions.list(actor, { scheduleId: s.id, limit: 1 }))[0] ?? null] as const)));
+    res.render('schedules', { title: 'Schedules', schedules: list, lastRuns, nextRun: (s: Schedule) => schedules.nextRun(s) });
+  });
+
+  // The form's live cron preview (public/app.js asks as the user types); the same text the form shows on submit.
+  router.get('/schedules/preview', (req, res) => {
+    const cron = typeof req.query.cron === 'string' ? req.query.cron : '';
+    const timeZone = typeof req.query.timeZone === 'string' && req.query.timeZone ? req.query.timeZone : 'UTC';
+    res.json(cron ? schedules.preview(cron, timeZone, PREVIEW_RUNS) : { ok: false, error: 'Enter a cron expression' });
   });
 
   const scheduleForm = async (req: Request, res: Response, values: Input, error: string | null, status = 200) => {
     const actor = actorOf(req);
-    const [sources, scripts, destinations] = await Promise.all([catalog.listSources(actor), catalog.listScripts(actor), catalog.listDestinations(actor)]);
-    let preview: ReturnType<typeof schedules.preview> | null = null;
-    if (typeof values.cron === 'string' && values.cron) preview = schedules.preview(values.cron, String(values.timeZone || 'UTC'), 5);
-    res.status(status).render('schedule-form', { title: values.id ? 'Edit schedule' : 'New schedule', values, error, sources, scripts, destinations, preview });
+    const choices = await services.permissions.choices(actor);
+    const preview = typeof values.cron === 'string' && values.cron ? schedules.preview(values.cron, String(values.timeZone || 'UTC'), PREVIEW_RUNS) : null;
+    res.status(status).render('schedule-form', { title: values.id ? 'Edit schedule' : 'New schedule', values, error, ...formChoices(choices), preview });
   };
-  router.get('/schedules/new', async (req, res) => scheduleForm(req, res, { cron: '0 2 * * *', timeZone: 'UTC', maxRuntimeSeconds: 3600, active: true }, null));
+  router.get('/schedules/new', async (req, res) => scheduleForm(req, res, { cron: '0 2 * * *', timeZone: res.locals.zone as string, maxRuntimeSeconds: 3600, active: true }, null));
   router.get('/schedules/:id/edit', async (req, res) => scheduleForm(req, res, { ...(await schedules.get(actorOf(req), idParam(req))) }, null));
   const saveSchedule = (update: boolean): Handler => async (req, res) => {
     const input = body(req);
     try {
       const schedule = update ? await schedules.update(actorOf(req), idParam(req), input) : await schedules.create(actorOf(req), input);
-      flash(req, 'success', `Schedule "${schedule.name}" saved`);
+      // The preview's warnings again on save, for whoever submitted without reading them.
+      const preview = schedules.preview(schedule.cron, schedule.timeZone, 1);
+      const warnings = preview.ok ? preview.warnings : [];
+      flash(req, 'success', `Schedule "${schedule.name}" saved${warnings.length ? `. Note: ${warnings.join(' ')}` : ''}`);
       res.redirect('/schedules');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
@@ -138,6 +215,25 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
       if (!(err instanceof DomainError)) throw err;
       flash(req, 'danger', err.message);
       res.redirect('/schedules');
+    }
+  });
+
+  // ---- manual run ---------------------------------------------------------------------------
+  router.get('/run', async (req, res) => {
+    const actor = actorOf(req);
+    const [list, choices] = await Promise.all([schedules.list(actor), services.permissions.choices(actor)]);
+    res.render('run', { title: 'Run', schedules: list, ...formChoices(choices), values: { ...req.query } });
+  });
+  router.post('/run', async (req, res) => {
+    try {
+      const execution = await executions.runAdHoc(actorOf(req), body(req));
+      flash(req, 'success', `Execution ${execution.id} started (ad hoc)`);
+      res.redirect(`/executions/${execution.id}`);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      flash(req, 'danger', err.message);
+      const { sourceId, scriptId, destinationId } = body(req);
+      res.redirect(`/run?${new URLSearchParams({ sourceId: String(sourceId ?? ''), scriptId: String(scriptId ?? ''), destinationId: String(destinationId ?? '') })}`);
     }
   });
 

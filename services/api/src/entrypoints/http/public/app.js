@@ -6,17 +6,57 @@
     var message = event.target.getAttribute && event.target.getAttribute('data-confirm');
     if (message && !window.confirm(message)) event.preventDefault();
   });
-  // The dashboard's table refreshes in place every 5 s.
+  // The viewer's time zone, for the server to render times in (pages/viewer-zone.ts). When the
+  // page was rendered in another zone, reload once (only when the cookie changes: no loop even if
+  // the server does not know the zone).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var current = (document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1];
+    if (zone && decodeURIComponent(current || '') !== zone) {
+      document.cookie = 'tz=' + encodeURIComponent(zone) + '; path=/; max-age=31536000; SameSite=Lax';
+      var rendered = document.body.getAttribute('data-zone');
+      var stored = (document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1];
+      if (rendered && rendered !== zone && decodeURIComponent(stored || '') === zone) window.location.reload();
+    }
+  } catch (e) { /* no Intl zone: the server keeps UTC */ }
+
+  // The dashboard's rows refresh in place every 5 s: changed rows are replaced, new ones appear
+  // on top, rows that left the page are removed; unchanged rows (and focus in them) stay as they are.
   var container = document.getElementById('executions-container');
   if (container) {
     var url = container.getAttribute('data-fragment-url');
-    setInterval(function () {
+    var refresh = function () {
+      if (document.hidden) return;
       fetch(url, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html) container.innerHTML = html; })
+        .then(function (html) {
+          var body = document.getElementById('executions-body');
+          if (!html || !body) return;
+          var template = document.createElement('template');
+          template.innerHTML = '<table><tbody>' + html + '</tbody></table>';
+          var fresh = template.content.querySelectorAll('tr[data-id]');
+          var keep = {};
+          var anchor = null;
+          for (var i = fresh.length - 1; i >= 0; i--) {
+            var row = fresh[i];
+            var id = row.getAttribute('data-id');
+            keep[id] = true;
+            var existing = body.querySelector('tr[data-id="' + id + '"]');
+            if (existing && existing.innerHTML === row.innerHTML) row = existing;
+            else if (existing) { existing.replaceWith(row); row.classList.add('row-updated'); }
+            else row.classList.add('row-updated');
+            body.insertBefore(row, anchor || null);
+            anchor = row;
+          }
+          Array.prototype.slice.call(body.querySelectorAll('tr[data-id]')).forEach(function (tr) {
+            if (!keep[tr.getAttribute('data-id')]) tr.remove();
+          });
+        })
         .catch(function () { /* next tick retries */ });
-    }, 5000);
+    };
+    setInterval(refresh, 5000);
   }
+
   // Same rendering as the server's (pages/format.ts parseLogLine): time severity message.
   function formatLogLine(line) {
     // The logs API returns parsed lines ({ time, severity, message }).

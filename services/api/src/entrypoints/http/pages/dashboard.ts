@@ -1,0 +1,69 @@
+/**
+ * The dashboard's filters, kept in the URL so a filtered view can be bookmarked and shared:
+ * status, schedule, kind (scheduled / manual / ad hoc), a date range in the viewer's zone, and the
+ * keyset cursor (`before` = older page, `after` = newer page).
+ */
+import type { Request } from 'express';
+import { DateTime } from 'luxon';
+import { ValidationError } from '../../../domain/errors.js';
+import { EXECUTION_KINDS, type ExecutionKind } from '../../../domain/model.js';
+import type { ExecutionFilter } from '../../../domain/ports.js';
+import { executionFilter } from '../api/router.js';
+
+export const PAGE_SIZE = 50;
+
+/** The filter as the form shows it (strings; empty = not set). */
+export interface DashboardForm {
+  status: string;
+  scheduleId: string;
+  kind: string;
+  from: string;
+  to: string;
+}
+
+const FORM_KEYS = ['status', 'scheduleId', 'kind', 'from', 'to'] as const;
+
+function day(value: unknown, field: 'from' | 'to', zone: string): DateTime | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone }) : null;
+  if (!date?.isValid) throw new ValidationError(`${field} must be a date (YYYY-MM-DD)`, field);
+  return date.startOf('day');
+}
+
+function cursor(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${field} must be a positive integer`, field);
+  return n;
+}
+
+export function parseDashboardQuery(query: Request['query'], zone: string): { filter: ExecutionFilter; form: DashboardForm } {
+  const { before: _b, ...base } = executionFilter({ ...query, limit: String(PAGE_SIZE) });
+  const kind = typeof query.kind === 'string' && query.kind !== '' ? query.kind : undefined;
+  if (kind && !(EXECUTION_KINDS as readonly string[]).includes(kind)) throw new ValidationError(`kind must be one of ${EXECUTION_KINDS.join(', ')}`, 'kind');
+  const from = day(query.from, 'from', zone);
+  // The "to" day is included: the range ends at the start of the next day.
+  const to = day(query.to, 'to', zone)?.plus({ days: 1 });
+  const before = cursor(query.before, 'before');
+  const after = before ? undefined : cursor(query.after, 'after');
+  const filter: ExecutionFilter = {
+    ...base,
+    ...(kind ? { kind: kind as ExecutionKind } : {}),
+    ...(from ? { from: from.toJSDate() } : {}),
+    ...(to ? { to: to.toJSDate() } : {}),
+    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
+  };
+  const text = (key: string) => (typeof query[key] === 'string' ? (query[key] as string) : '');
+  const form: DashboardForm = { status: text('status'), scheduleId: text('scheduleId'), kind: kind ?? '', from: text('from'), to: text('to') };
+  return { filter, form };
+}
+
+/** The dashboard URL for this filter plus extra parameters (cursor, fragment). */
+export function dashboardUrl(form: DashboardForm, extra: Record<string, string | number> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of FORM_KEYS) if (form[key]) params.set(key, form[key]);
+  for (const [key, value] of Object.entries(extra)) params.set(key, String(value));
+  const query = params.toString();
+  return query ? `/?${query}` : '/';
+}
