@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { paths } from '../../services/api/src/paths.js';
 import { connect } from '../../services/api/src/adapters/db/database.js';
-import { createMigrator } from '../../services/api/src/adapters/db/migrator.js';
+import { createMigrator, MIGRATION_NAMES } from '../../services/api/src/adapters/db/migrator.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { firebird } from '../support/firebird.js';
 import { createSample, waitForEnd, type SampleIds } from '../api/support/catalog.js';
@@ -192,13 +192,15 @@ describe('structured logs', () => {
 test('/readyz: 503 naming the pending migration', async () => {
   const databaseUrl = await createTestDatabase('issue6_pending');
   const sequelize = connect(databaseUrl, { poolMax: 1 });
-  await createMigrator(sequelize).up({ to: '0001-initial-schema' });
+  // Every migration but the newest applied: readiness names exactly that one.
+  const newest = MIGRATION_NAMES[MIGRATION_NAMES.length - 1]!;
+  await createMigrator(sequelize).up({ to: MIGRATION_NAMES[MIGRATION_NAMES.length - 2]! });
   await sequelize.close();
   const { createControlPlane } = await import('../../services/api/src/bootstrap/control-plane.js');
   const plane = await createControlPlane({ ...cp.config, databaseUrl }, { log: { info: () => {}, error: () => {} } });
   try {
     const report = await plane.readiness();
-    expect(report).toEqual({ ready: false, checks: { database: { ok: true }, migrations: { ok: false, pending: ['0002-api-tokens'] }, runtime: { ok: true, kind: 'local' } } });
+    expect(report).toEqual({ ready: false, checks: { database: { ok: true }, migrations: { ok: false, pending: [newest] }, runtime: { ok: true, kind: 'local' } } });
   } finally {
     await plane.close();
   }

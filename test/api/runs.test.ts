@@ -92,7 +92,7 @@ describe('stop and overlap', () => {
     const stopAt = Date.now();
     const stopped = await operator.agent.post(`/api/v1/executions/${id}/stop`).set('x-csrf-token', operator.csrf);
     expect(stopped.status).toBe(200);
-    expect(stopped.body).toMatchObject({ id, status: 'stopped' });
+    expect(stopped.body).toMatchObject({ id, status: 'stopped', stoppedBy: 'operator@example.com', error: 'Stopped by operator@example.com' });
     const done = await waitForEnd(operator, id);
     expect(Date.now() - stopAt).toBeLessThan(STOP_GRACE_MS);
     expect(done.status).toBe('stopped');

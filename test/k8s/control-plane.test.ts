@@ -215,7 +215,7 @@ describe('etl-monitor serve with ETL_RUNTIME=kubernetes (KUBECONFIG -> fake API 
 
     const stopped = await call('post', `/executions/${started.id}/stop`, {}, 200);
 
-    expect([stopped.status, stopped.error]).toEqual(['stopped', 'Job deleted before it finished; its pods are gone']);
+    expect([stopped.status, stopped.stoppedBy, stopped.error]).toEqual(['stopped', ADMIN, `Stopped by ${ADMIN}: Job deleted before it finished; its pods are gone`]);
     const deletes = api.requests.slice(mark).filter((r) => r.verb === 'delete');
     expect(deletes.map((r) => [r.path, r.query.propagationPolicy, r.body])).toEqual([
       [`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${name}`, 'Background', { propagationPolicy: 'Background' }],

@@ -110,6 +110,8 @@ export interface Execution {
   rowsRead: number | null;
   rowsWritten: number | null;
   error: string | null;
+  /** Who asked for the stop (email), set when the stop is requested. */
+  stoppedBy: string | null;
   params: Record<string, unknown>;
   createdAt: Date;
 }

@@ -9,8 +9,12 @@ import * as initialSchema from './migrations/0001-initial-schema.js';
 import * as apiTokens from './migrations/0002-api-tokens.js';
 import * as dashboardIndexes from './migrations/0003-dashboard-indexes.js';
 import * as permissionVisibility from './migrations/0004-permission-visibility.js';
+import * as executionStoppedBy from './migrations/0005-execution-stopped-by.js';
 
-const MIGRATIONS = [initialSchema, apiTokens, dashboardIndexes, permissionVisibility];
+const MIGRATIONS = [initialSchema, apiTokens, dashboardIndexes, permissionVisibility, executionStoppedBy];
+
+/** Migration names in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map((m) => m.name);
 
 export function createMigrator(sequelize: Sequelize, logger: Pick<Console, 'info' | 'warn' | 'error'> | undefined = undefined): Umzug<QueryInterface> {
   return new Umzug({

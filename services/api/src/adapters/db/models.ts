@@ -94,6 +94,7 @@ export function defineModels(sequelize: Sequelize): Models {
       rowsRead: optional(BIGINT),
       rowsWritten: optional(BIGINT),
       error: optional(TEXT),
+      stoppedBy: optional(TEXT),
       params: required(JSONB),
     }, table('executions')),
     AuditEvent: sequelize.define('AuditEvent', {

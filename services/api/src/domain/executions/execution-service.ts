@@ -121,8 +121,10 @@ export class ExecutionService {
     await this.audit.record(actor, { action: 'execution.stop', targetType: 'execution', targetId: id, details: { scheduleId: execution.scheduleId, runtimeName: execution.runtimeName } });
     if (!execution.runtimeName || !execution.runtimeUid) {
       // Not handed to the runtime yet: nothing to terminate, the row alone records the stop.
-      await this.executions.transition(id, ACTIVE_STATUSES, { status: 'stopped', finishedAt: this.clock(), error: `Stopped by ${actor.email} before it started` });
+      await this.executions.transition(id, ACTIVE_STATUSES, { status: 'stopped', finishedAt: this.clock(), stoppedBy: actor.email, error: `Stopped by ${actor.email} before it started` });
     } else {
+      // Named before the runtime is told: its `finished` observation may be recorded by another replica.
+      await this.executions.transition(id, ACTIVE_STATUSES, { stoppedBy: actor.email });
       const outcome = await this.runtime.stop({ name: execution.runtimeName, uid: execution.runtimeUid });
       if (!outcome.terminated) {
         throw new UnavailableError(`Stop of execution ${id} was requested but the run is still alive: ${outcome.detail ?? 'no detail'}`);
@@ -260,6 +262,7 @@ export class ExecutionService {
       rowsRead: null,
       rowsWritten: null,
       error: null,
+      stoppedBy: null,
       params: schedule
         ? { schedule: schedule.name, cron: schedule.cron, timeZone: schedule.timeZone, maxRuntimeSeconds: schedule.maxRuntimeSeconds }
         : { maxRuntimeSeconds: target.maxRuntimeSeconds },
@@ -334,7 +337,7 @@ export class ExecutionService {
       runtimeUid: observation.handle.uid,
       rowsRead: summary?.rowsRead ?? null,
       rowsWritten: summary?.rowsWritten ?? null,
-      error: errorText(observation.status, summary, observation.reason),
+      error: errorText(observation.status, summary, observation.reason, execution.stoppedBy),
     });
     if (updated) {
       await this.audit.record(SCHEDULER, {
@@ -349,8 +352,10 @@ export class ExecutionService {
 }
 
 /** The text shown as the execution's error: the extractor's own message first, then the runtime's reason. */
-function errorText(status: ExecutionStatus, summary: RunSummary | undefined, reason: string | undefined): string | null {
-  if (summary?.error) return [`${summary.error.kind}: ${summary.error.message}`, summary.error.hint].filter(Boolean).join(' — ');
-  if (status === 'succeeded') return null;
-  return reason ?? (status === 'stopped' ? 'Stopped' : 'The run ended without a summary');
+function errorText(status: ExecutionStatus, summary: RunSummary | undefined, reason: string | undefined, stoppedBy: string | null): string | null {
+  const stopper = status === 'stopped' && stoppedBy ? `Stopped by ${stoppedBy}` : null;
+  const cause = summary?.error
+    ? [`${summary.error.kind}: ${summary.error.message}`, summary.error.hint].filter(Boolean).join(' — ')
+    : status === 'succeeded' ? null : reason ?? (status === 'stopped' ? (stopper ? null : 'Stopped') : 'The run ended without a summary');
+  return [stopper, cause].filter(Boolean).join(': ') || null;
 }
