@@ -8,7 +8,7 @@
  * cluster, and daylight-saving days follow Go's `time` package. Port of
  * github.com/robfig/cron/v3 parser.go and spec.go (MIT).
  */
-import { checkTimeZone, instantOf, wallTimeAt, type WallTime } from './zoned-time.js';
+import { checkTimeZone, instantOf, offsetAt, wallTimeAt, type WallTime } from './zoned-time.js';
 
 export class CronError extends Error {
   override name = 'CronError';
@@ -162,6 +162,24 @@ export function parseCron(expression: string, timeZone: string): CronSchedule {
 
 const bit = (n: number): bigint => 1n << BigInt(n);
 
+/** Steps from `current` to the next value set in `field`, or to the wrap at `size` (→ 0). */
+function stepsToNext(field: bigint, current: number, size: number): number {
+  for (let value = current + 1; value < size; value++) if ((bit(value) & field) > 0n) return value - current;
+  return size - current;
+}
+
+/**
+ * `t` advanced by `steps` × `stepMs`, as Go's one-step-at-a-time loop would reach it: one jump when
+ * the UTC offset is the same at both ends and a whole number of minutes (the wall clock then moves
+ * with the instant), otherwise a single step so the loop re-reads the wall clock after it.
+ */
+function jump(t: number, stepMs: number, steps: number, zone: string): number {
+  if (steps <= 1) return t + stepMs;
+  const target = t + steps * stepMs;
+  const offset = offsetAt(t, zone);
+  return offset % 60_000 === 0 && offsetAt(target, zone) === offset ? target : t + stepMs;
+}
+
 class SpecSchedule implements CronSchedule {
   readonly dayFieldsOred: boolean;
 
@@ -230,12 +248,14 @@ class SpecSchedule implements CronSchedule {
         if (w.day === 1) continue wrap;
       }
 
+      // Go adds one hour / minute / second at a time; `steps` takes the same steps in one jump
+      // when no offset change lies in between (the result is identical, without ~60 zone lookups).
       while ((bit(w.hour) & f.hour) === 0n) {
         if (!added) {
           added = true;
           t = instantOf(w.year, w.month, w.day, w.hour, 0, 0, zone);
         }
-        t += 3_600_000;
+        t = jump(t, 3_600_000, stepsToNext(f.hour, w.hour, 24), zone);
         w = wall(t);
         if (w.hour === 0) continue wrap;
       }
@@ -245,7 +265,7 @@ class SpecSchedule implements CronSchedule {
           added = true;
           t = Math.floor(t / 60_000) * 60_000;
         }
-        t += 60_000;
+        t = jump(t, 60_000, stepsToNext(f.minute, w.minute, 60), zone);
         w = wall(t);
         if (w.minute === 0) continue wrap;
       }
@@ -255,7 +275,7 @@ class SpecSchedule implements CronSchedule {
           added = true;
           t = Math.floor(t / 1000) * 1000;
         }
-        t += 1000;
+        t = jump(t, 1000, 60 - w.second, zone);
         w = wall(t);
         if (w.second === 0) continue wrap;
       }
@@ -290,13 +310,20 @@ export function slotsBetween(schedule: CronSchedule, fromExclusive: Date, toIncl
   return slots;
 }
 
-/** Smallest gap between consecutive runs over the coming year (sampled up to 2,000 runs), in seconds. */
-export function shortestInterval(schedule: CronSchedule, from: Date): number {
-  const runs = nextRuns(schedule, from, 2000);
+/**
+ * Smallest gap between consecutive runs over the coming year (sampled up to 2,000 runs), in
+ * seconds. The scan ends early once a gap of `enough` seconds or less is seen: callers that clamp
+ * the result from below need no more (an every-minute cron answers after two runs, not 2,000).
+ */
+export function shortestInterval(schedule: CronSchedule, from: Date, enough = 0): number {
   const horizon = from.getTime() + 366 * 86_400_000;
   let shortest = Number.POSITIVE_INFINITY;
-  for (let i = 1; i < runs.length && runs[i - 1]!.getTime() < horizon; i++) {
-    shortest = Math.min(shortest, (runs[i]!.getTime() - runs[i - 1]!.getTime()) / 1000);
+  let previous = schedule.next(from);
+  for (let i = 1; previous && i < 2000 && previous.getTime() < horizon && shortest > enough; i++) {
+    const next = schedule.next(previous);
+    if (!next) break;
+    shortest = Math.min(shortest, (next.getTime() - previous.getTime()) / 1000);
+    previous = next;
   }
   return Number.isFinite(shortest) ? shortest : 366 * 86_400;
 }
@@ -307,5 +334,5 @@ export function shortestInterval(schedule: CronSchedule, from: Date): number {
  * most one hour (after a longer outage a run is reported missed rather than started late).
  */
 export function startingDeadlineSeconds(schedule: CronSchedule, from: Date = new Date()): number {
-  return Math.max(60, Math.min(3600, Math.floor(shortestInterval(schedule, from))));
+  return Math.max(60, Math.min(3600, Math.floor(shortestInterval(schedule, from, 60))));
 }
