@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer, type AddressInfo } from 'node:net';
 import nock from 'nock';
 import { BatchV1Api, CoreV1Api, Watch } from '@kubernetes/client-node';
 import { KubernetesRuntime } from '../../services/api/src/adapters/runtime/kubernetes/kubernetes-runtime.js';
@@ -15,8 +16,8 @@ const forbidden = {
   code: 403,
 };
 
-function runtime(): KubernetesRuntime {
-  const kc = kubeConfigFor(SERVER);
+function runtime(server = SERVER): KubernetesRuntime {
+  const kc = kubeConfigFor(server);
   return new KubernetesRuntime({
     settings: testSettings(),
     clients: { batch: kc.makeApiClient(BatchV1Api), core: kc.makeApiClient(CoreV1Api), watch: new Watch(kc) },
@@ -54,10 +55,20 @@ describe('Kubernetes API error paths (nock)', () => {
   });
 
   test('a network reset is reported as "cannot reach the Kubernetes API"', async () => {
-    nock(SERVER).get(`/apis/batch/v1/namespaces/${NAMESPACE}/cronjobs`).query(true).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    const error = (await runtime().ping().catch((e: unknown) => e)) as KubernetesApiError;
-    expect(error.status).toBeUndefined();
-    expect(error.message).toBe('list CronJobs in etl-jobs: cannot reach the Kubernetes API (ECONNRESET)');
+    // A real connection reset (nock's replyWithError raced the client's socket handling under load):
+    // a local server that accepts the TCP connection and resets it before TLS completes.
+    const server = createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = (await runtime(`https://127.0.0.1:${port}`).ping().catch((e: unknown) => e)) as KubernetesApiError;
+      expect(error.status).toBeUndefined();
+      expect(error.message).toBe('list CronJobs in etl-jobs: cannot reach the Kubernetes API (ECONNRESET)');
+    } finally {
+      nock.disableNetConnect();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('stop: a 404 on delete (already gone) still confirms the pods are gone', async () => {

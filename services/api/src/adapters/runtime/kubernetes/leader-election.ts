@@ -33,6 +33,7 @@ export class LeaderElector {
   private leading = false;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private inFlight: Promise<void> | undefined;
   private readonly clock: Clock;
   private readonly durationSeconds: number;
 
@@ -49,7 +50,9 @@ export class LeaderElector {
   start(): void {
     this.running = true;
     const loop = async () => {
-      await this.step();
+      if (!this.running) return;
+      this.inFlight = this.step().then(() => undefined);
+      await this.inFlight;
       if (this.running) this.timer = setTimeout(() => void loop(), this.options.retryPeriodMs ?? 5000);
     };
     void loop();
@@ -59,6 +62,9 @@ export class LeaderElector {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.timer);
+    // A round still in flight could re-acquire the Lease right after we release it (it reads an
+    // empty holder): let it finish first.
+    await this.inFlight;
     if (!this.leading) return;
     await this.release().catch((error: unknown) => this.options.logger?.warn('could not release the leader Lease', { error: String(error) }));
     await this.changeLeadership(false);
