@@ -437,8 +437,15 @@ func validateSchema(chartName string, schema []byte, vals values) error {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n", chartName)
+	// gojsonschema walks properties in Go map order, so Helm's own list comes out in a random
+	// order; sorted here so the message (and the test asserting it) is stable.
+	lines := make([]string, 0, len(result.Errors()))
 	for _, e := range result.Errors() {
-		fmt.Fprintf(&sb, "- %s\n", e)
+		lines = append(lines, fmt.Sprintf("- %s\n", e))
+	}
+	sort.Strings(lines)
+	for _, line := range lines {
+		sb.WriteString(line)
 	}
 	return errors.New(strings.TrimSuffix(sb.String(), "\n"))
 }

@@ -185,10 +185,11 @@ describe('against a running control plane', () => {
     expect((await cli(['schedules', 'list'], viewerToken)).status).toBe(0);
     const create = await cli(['schedules', 'create', '--name', 'nope', '--source', '1', '--script', '1', '--destination', '1', '--cron', '0 1 * * *'], viewerToken);
     expect(create.status).toBe(4);
-    const results = await Promise.all([cli(['run', String(scheduleId)], viewerToken), cli(['users', 'list'], viewerToken)]);
-    // The schedule is not granted to the viewer: invisible, so "not found" (5), never 403.
+    const results = await Promise.all([cli(['run', String(scheduleId)], viewerToken), cli(['run', '999999'], viewerToken), cli(['users', 'list'], viewerToken)]);
+    // The sample is granted to the viewer (visible, so 4: may not run); an id nobody can see is "not found" (5).
     expect(results.map((r) => [r.status, r.stderr])).toEqual([
-      [5, `etl-monitor: Schedule ${scheduleId} not found\n`],
+      [4, 'etl-monitor: viewer@example.com (role viewer) may not start runs\n'],
+      [5, 'etl-monitor: Schedule 999999 not found\n'],
       [4, 'etl-monitor: viewer@example.com (role viewer) may not manage users\n'],
     ]);
   });
