@@ -76,7 +76,7 @@ const SCHEMAS: Record<string, Schema> = {
     id: int(), scheduleId: nullable(int()), sourceId: nullable(int()), scriptId: nullable(int()), destinationId: nullable(int()),
     trigger: str({ enum: ['scheduled', 'manual'] }), triggeredBy: str(), runtimeName: nullable(str()), runtimeUid: nullable(str()),
     status: str({ enum: [...EXECUTION_STATUSES] }), scheduledFor: nullable(dateTime), startedAt: nullable(dateTime), finishedAt: nullable(dateTime),
-    rowsRead: nullable(int()), rowsWritten: nullable(int()), error: nullable(str()), params: { type: 'object' }, createdAt: dateTime, durationMs: nullable(int()),
+    rowsRead: nullable(int()), rowsWritten: nullable(int()), error: nullable(str()), stoppedBy: nullable(str({ description: 'Email of whoever asked for the stop' })), params: { type: 'object' }, createdAt: dateTime, durationMs: nullable(int()),
   }),
   AdHocRun: object({ sourceId: int(), scriptId: int(), destinationId: int(), maxRuntimeSeconds: int({ minimum: 10 }) }, ['sourceId', 'scriptId', 'destinationId']),
   ExecutionPage: object({ items: { type: 'array', items: ref('Execution') }, nextBefore: nullable(int({ description: 'Pass as `before` for the next (older) page' })) }),
@@ -103,6 +103,17 @@ const SCHEMAS: Record<string, Schema> = {
   UserPatch: object({ role: str({ enum: [...ROLES] }), active: { type: 'boolean' } }, []),
   Choice: object({ id: int(), name: str() }),
   FormChoices: object({ sources: { type: 'array', items: { allOf: [ref('Choice'), object({ scripts: { type: 'array', items: ref('Choice') }, destinations: { type: 'array', items: ref('Choice') } })] } } }),
+  // Catalog checks (issue 5): "Test connection" and "Preview first 20 rows"; a Firebird failure is `ok: false`.
+  ConnectionTest: object({
+    ok: { type: 'boolean' }, message: str({ description: 'What happened, or the message a run would fail with (never a password)' }), elapsedMs: int(),
+    kind: str({ description: 'On failure: auth, unreachable, unknown-database, wire-encryption, connection-lost, …' }), hint: str({ description: 'On failure: what to change' }),
+    serverVersion: str({ examples: ['3.0.11'] }), databaseName: str(),
+  }, ['ok', 'message', 'elapsedMs']),
+  ScriptPreview: object({
+    ok: { type: 'boolean' }, message: str(), elapsedMs: int(), kind: str({ description: 'On failure: sql, data, auth, unreachable, …' }), hint: str(),
+    columns: { type: 'array', items: object({ name: str(), type: str({ description: 'Firebird type: SMALLINT, INTEGER, BIGINT, NUMERIC, VARCHAR, TIMESTAMP, …' }), scale: int({ description: 'NUMERIC only' }) }, ['name', 'type']) },
+    rows: { type: 'array', maxItems: 20, description: 'Cells as a run loads them: BIGINT/NUMERIC exact decimal strings, DATE/TIME/TIMESTAMP wall-clock text, binary base64', items: { type: 'array', items: { type: ['string', 'number', 'boolean', 'null'] } } },
+  }, ['ok', 'message', 'elapsedMs', 'columns', 'rows']),
   Session: object({ user: object({ userId: nullable(int()), email: str(), role: str({ enum: [...ROLES] }) }), csrfToken: nullable(str()) }),
 };
 
@@ -116,6 +127,8 @@ export function openApiDocument(serverUrl = '/api/v1'): Schema {
   crud(paths, 'sources', 'Source', 'SourceInput', 'catalog');
   crud(paths, 'scripts', 'Script', 'ScriptInput', 'catalog');
   crud(paths, 'destinations', 'Destination', 'DestinationInput', 'catalog');
+  op('/sources/{id}/test', 'post', { summary: 'Test connection: attach with the source settings and stored password, read the server version, detach (admins; operators granted the source; 503 when the control plane cannot read passwords)', tags: ['catalog'], ok: ['200', ref('ConnectionTest')] });
+  op('/scripts/{id}/preview', 'post', { summary: 'Preview the first 20 rows of a script, read-only (admins; operators granted the script and its source)', tags: ['catalog'], ok: ['200', ref('ScriptPreview')] });
   op('/schedules/preview', 'get', { summary: 'Next firing times of a cron expression', tags: ['schedules'], query: [{ name: 'cron', schema: str() }, { name: 'timeZone', schema: str() }], ok: ['200', ref('CronPreview')] });
   crud(paths, 'schedules', 'Schedule', 'ScheduleInput', 'schedules');
   op('/schedules/{id}/activate', 'post', { summary: 'Enable a schedule', tags: ['schedules'], ok: ['200', ref('Schedule')] });
