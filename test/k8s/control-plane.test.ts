@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import request from 'supertest';
 import YAML from 'yaml';
+import { CONTRACT_ROLE_RULES } from '../deploy/support/contract.js';
 import { ConfigError, loadConfig } from '../../services/api/src/config.js';
 import { createControlPlane, migrateDatabase } from '../../services/api/src/bootstrap/control-plane.js';
 import { startServer, type RunningServer } from '../../services/api/src/bootstrap/server.js';
@@ -339,6 +340,8 @@ describe('etl-monitor serve with ETL_RUNTIME=kubernetes (KUBECONFIG -> fake API 
     expect(roleYaml).toBeDefined();
     const role = YAML.parse(roleYaml!) as { kind: string; rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
     expect(role.kind).toBe('Role');
+    // The chart and k8s/base render exactly this Role (test/deploy checks them against the same rules).
+    expect(role.rules).toEqual(CONTRACT_ROLE_RULES);
     const granted = new Set(role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`)))));
     const used = new Set(
       api.requests.flatMap((r) => {

@@ -1,13 +1,14 @@
 /** Deployment facts fixed by the team contract (/tmp/etl-team/CONTRACTS.md), shared by the deploy tests. */
 
-/** The control-plane Role ("Control-plane RBAC"), rule by rule, in the order the manifests list them. */
+/** The control-plane Role: README "Minimal RBAC Role" (checked against a full run by test/k8s/control-plane.test.ts), rule by rule. */
 export const CONTRACT_ROLE_RULES = [
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
   { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-  { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['list'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'patch', 'delete'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
 ];
 
 /** Control-plane environment variables the contract defines (services/api/src/config.ts parses them). */

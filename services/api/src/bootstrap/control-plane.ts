@@ -98,6 +98,8 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
     secrets,
     runtime,
     roleRules: { mapping: config.roleMapping, bootstrapAdmins: config.bootstrapAdmins },
+    // Next runs and cron previews follow the clock schedules fire by (a test's manual clock).
+    ...(overrides.local?.clock ? { scheduleClock: overrides.local.clock.now.bind(overrides.local.clock) } : {}),
     onError,
   });
   const unsubscribe = runtime.subscribe((observation) => services.executions.observe(observation));

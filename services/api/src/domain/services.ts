@@ -27,6 +27,8 @@ export interface ServiceDependencies {
   runtime: Runtime;
   roleRules: RoleRules;
   clock?: () => Date;
+  /** When schedules fire (next run, cron preview); defaults to `clock`. Tests pass the local runtime's manual clock. */
+  scheduleClock?: () => Date;
   onError?: (err: unknown, context: string) => void;
 }
 
@@ -40,7 +42,7 @@ export function createServices(deps: ServiceDependencies): Services {
     permissions,
     auditLog: new AuditLog(repos.audit),
     catalog: new CatalogService(repos, deps.secrets, audit, visibilityOf),
-    schedules: new ScheduleService(repos.schedules, repos.executions, templates, runtime, audit, visibilityOf, clock),
+    schedules: new ScheduleService(repos.schedules, repos.executions, templates, runtime, audit, visibilityOf, deps.scheduleClock ?? clock),
     executions: new ExecutionService(repos.executions, repos.schedules, templates, runtime, audit, {
       visibilityOf,
       ...(clock ? { clock } : {}),

@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { ValidationError } from '../../../domain/errors.js';
+import { parseId } from '../../../domain/validation.js';
 import { EXECUTION_KINDS, type ExecutionKind } from '../../../domain/model.js';
 import type { ExecutionFilter } from '../../../domain/ports.js';
 import { executionFilter } from '../api/router.js';
@@ -30,10 +31,11 @@ function day(value: unknown, field: 'from' | 'to', zone: string): DateTime | und
   return date.startOf('day');
 }
 
-function cursor(value: unknown, field: string): number | undefined {
+/** An execution or schedule id (a Postgres integer: larger values would fail in SQL, not here). */
+function id(value: unknown, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${field} must be a positive integer`, field);
+  const n = parseId(value);
+  if (n === null) throw new ValidationError(`${field} must be an id (a positive integer)`, field);
   return n;
 }
 
@@ -44,8 +46,10 @@ export function parseDashboardQuery(query: Request['query'], zone: string): { fi
   const from = day(query.from, 'from', zone);
   // The "to" day is included: the range ends at the start of the next day.
   const to = day(query.to, 'to', zone)?.plus({ days: 1 });
-  const before = cursor(query.before, 'before');
-  const after = before ? undefined : cursor(query.after, 'after');
+  if (from && to && to <= from) throw new ValidationError('to must be the same day as from or later', 'to');
+  id(query.scheduleId, 'scheduleId');
+  const before = id(query.before, 'before');
+  const after = before ? undefined : id(query.after, 'after');
   const filter: ExecutionFilter = {
     ...base,
     ...(kind ? { kind: kind as ExecutionKind } : {}),
@@ -54,9 +58,13 @@ export function parseDashboardQuery(query: Request['query'], zone: string): { fi
     ...(before ? { before } : {}),
     ...(after ? { after } : {}),
   };
+  return { filter, form: dashboardForm(query) };
+}
+
+/** The filter fields as typed (also when they do not parse: the form shows them back with the message). */
+export function dashboardForm(query: Request['query']): DashboardForm {
   const text = (key: string) => (typeof query[key] === 'string' ? (query[key] as string) : '');
-  const form: DashboardForm = { status: text('status'), scheduleId: text('scheduleId'), kind: kind ?? '', from: text('from'), to: text('to') };
-  return { filter, form };
+  return { status: text('status'), scheduleId: text('scheduleId'), kind: text('kind'), from: text('from'), to: text('to') };
 }
 
 /** The dashboard URL for this filter plus extra parameters (cursor, fragment). */

@@ -5,18 +5,18 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { can, type Actor } from '../../../domain/auth/actor.js';
-import { DomainError } from '../../../domain/errors.js';
+import { DomainError, ValidationError } from '../../../domain/errors.js';
 import { EXECUTION_KINDS, EXECUTION_STATUSES, executionKind, isActive, type Schedule } from '../../../domain/model.js';
 import type { Services } from '../../../domain/services.js';
 import type { FormChoices } from '../../../domain/permissions/permission-service.js';
-import type { Input } from '../../../domain/validation.js';
+import { parseId, type Input } from '../../../domain/validation.js';
 import { FIREBIRD_CHARSETS, WRITE_MODES, DESTINATION_KINDS } from '../../../../../../jobs/contract/src/job-spec.js';
 import { idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
 import { CATALOG_KINDS } from '../catalog-kinds.js';
 import { describeError } from '../errors.js';
 import { formatDuration, formatTime, statusBadge } from './format.js';
-import { dashboardUrl, parseDashboardQuery } from './dashboard.js';
+import { dashboardForm, dashboardUrl, parseDashboardQuery } from './dashboard.js';
 import { scheduleCharts } from './chart.js';
 import { viewerZone } from './viewer-zone.js';
 import { readExecutionLogs, type ExecutionLogSettings } from '../api/execution-logs.js';
@@ -28,6 +28,10 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 const LOG_TAIL_LINES = 200;
 /** Runs the schedule form previews (issue 5: the next 10). */
 const PREVIEW_RUNS = 10;
+/** The schedule form's time zone suggestions (the input takes any IANA zone). */
+const TIME_ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+/** Runs the dashboard's per-schedule chart shows. */
+const CHART_RUNS = 30;
 
 /**
  * Form options from the granted choices: sources, and every granted script / destination with the
@@ -76,12 +80,15 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
     res.locals.actor = actor;
     res.locals.can = (a: Parameters<typeof can>[1]) => can(actor, a);
     res.locals.csrfToken = res.locals._csrf;
-    res.locals.flash = req.session.flash ?? [];
     res.locals.formatTime = formatTime;
     res.locals.formatDuration = formatDuration;
     res.locals.statusBadge = statusBadge;
     res.locals.zone = viewerZone(req);
-    req.session.flash = [];
+    // Background requests (row refresh, cron preview) leave the messages to the next full page.
+    if (req.query.fragment === undefined && req.path !== '/schedules/preview') {
+      res.locals.flash = req.session.flash ?? [];
+      if (req.session.flash?.length) req.session.flash = [];
+    }
     next();
   });
 
@@ -90,21 +97,38 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
   router.get('/', async (req, res) => {
     const actor = actorOf(req);
     const zone = res.locals.zone as string;
-    const { filter, form } = parseDashboardQuery(req.query, zone);
+    const fragment = req.query.fragment === 'rows';
+    let parsed: ReturnType<typeof parseDashboardQuery>;
+    try {
+      parsed = parseDashboardQuery(req.query, zone);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // A filter that does not parse: the form again with what was typed and why, no rows.
+      const form = dashboardForm(req.query);
+      res.status(422).render(fragment ? 'executions-rows' : 'dashboard', {
+        title: 'Dashboard', executions: [], schedules: await scheduleMap(actor), statuses: EXECUTION_STATUSES, kinds: EXECUTION_KINDS,
+        kindOf: executionKind, form, filterError: err.message, charts: null, fragmentUrl: null, firstUrl: '/', olderUrl: null, newerUrl: null,
+      });
+      return;
+    }
+    const { filter, form } = parsed;
     // One extra row tells whether another page exists in the paging direction.
     const [rows, byId, chartRuns] = await Promise.all([
       executions.list(actor, { ...filter, limit: filter.limit + 1 }),
       scheduleMap(actor),
-      filter.scheduleId ? executions.list(actor, { scheduleId: filter.scheduleId, limit: 30 }) : Promise.resolve(null),
+      filter.scheduleId && !fragment ? executions.list(actor, { scheduleId: filter.scheduleId, limit: CHART_RUNS }) : Promise.resolve(null),
     ]);
     const more = rows.length > filter.limit;
+    // Newer pages come newest first with the extra row on top; older pages have it at the bottom.
     const items = filter.after ? rows.slice(more ? 1 : 0) : rows.slice(0, filter.limit);
     const first = items[0];
     const last = items[items.length - 1];
+    // Going newer from `after` there is always an older page (the cursor row itself); going
+    // older from `before`, a newer one.
     const hasOlder = filter.after ? Boolean(last) : more;
     const hasNewer = filter.after ? more : Boolean(filter.before);
     const cursor: Record<string, number> = filter.before ? { before: filter.before } : filter.after ? { after: filter.after } : {};
-    res.render(req.query.fragment === 'rows' ? 'executions-rows' : 'dashboard', {
+    res.render(fragment ? 'executions-rows' : 'dashboard', {
       title: 'Dashboard',
       executions: items,
       schedules: byId,
@@ -112,6 +136,7 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
       kinds: EXECUTION_KINDS,
       kindOf: executionKind,
       form,
+      filterError: null,
       charts: chartRuns ? scheduleCharts(chartRuns) : null,
       fragmentUrl: dashboardUrl(form, { ...cursor, fragment: 'rows' }),
       firstUrl: dashboardUrl(form),
@@ -171,16 +196,17 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
 
   // The form's live cron preview (public/app.js asks as the user types); the same text the form shows on submit.
   router.get('/schedules/preview', (req, res) => {
-    const cron = typeof req.query.cron === 'string' ? req.query.cron : '';
+    const cron = typeof req.query.cron === 'string' ? req.query.cron.trim() : '';
     const timeZone = typeof req.query.timeZone === 'string' && req.query.timeZone ? req.query.timeZone : 'UTC';
-    res.json(cron ? schedules.preview(cron, timeZone, PREVIEW_RUNS) : { ok: false, error: 'Enter a cron expression' });
+    res.json({ timeZone, ...(cron ? schedules.preview(cron, timeZone, PREVIEW_RUNS) : { ok: false, error: 'Enter a cron expression' }) });
   });
 
   const scheduleForm = async (req: Request, res: Response, values: Input, error: string | null, status = 200) => {
     const actor = actorOf(req);
     const choices = await services.permissions.choices(actor);
-    const preview = typeof values.cron === 'string' && values.cron ? schedules.preview(values.cron, String(values.timeZone || 'UTC'), PREVIEW_RUNS) : null;
-    res.status(status).render('schedule-form', { title: values.id ? 'Edit schedule' : 'New schedule', values, error, ...formChoices(choices), preview });
+    const previewZone = typeof values.timeZone === 'string' && values.timeZone ? values.timeZone : 'UTC';
+    const preview = typeof values.cron === 'string' && values.cron ? schedules.preview(values.cron, previewZone, PREVIEW_RUNS) : null;
+    res.status(status).render('schedule-form', { title: values.id ? 'Edit schedule' : 'New schedule', values, error, ...formChoices(choices), preview, previewZone, timeZones: TIME_ZONES });
   };
   router.get('/schedules/new', async (req, res) => scheduleForm(req, res, { cron: '0 2 * * *', timeZone: res.locals.zone as string, maxRuntimeSeconds: 3600, active: true }, null));
   router.get('/schedules/:id/edit', async (req, res) => scheduleForm(req, res, { ...(await schedules.get(actorOf(req), idParam(req))) }, null));
@@ -224,16 +250,28 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
     const [list, choices] = await Promise.all([schedules.list(actor), services.permissions.choices(actor)]);
     res.render('run', { title: 'Run', schedules: list, ...formChoices(choices), values: { ...req.query } });
   });
+  // A schedule (scheduleId) or, ad hoc, a source + script + destination.
   router.post('/run', async (req, res) => {
+    const input = body(req);
+    const scheduleId = typeof input.scheduleId === 'string' && input.scheduleId !== '' ? input.scheduleId : null;
     try {
-      const execution = await executions.runAdHoc(actorOf(req), body(req));
+      if (scheduleId) {
+        const id = parseId(scheduleId);
+        if (id === null) throw new ValidationError('Choose a schedule', 'scheduleId');
+        const execution = await executions.runSchedule(actorOf(req), id);
+        flash(req, 'success', `Execution ${execution.id} started`);
+        res.redirect(`/executions/${execution.id}`);
+        return;
+      }
+      const execution = await executions.runAdHoc(actorOf(req), input);
       flash(req, 'success', `Execution ${execution.id} started (ad hoc)`);
       res.redirect(`/executions/${execution.id}`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       flash(req, 'danger', err.message);
-      const { sourceId, scriptId, destinationId } = body(req);
-      res.redirect(`/run?${new URLSearchParams({ sourceId: String(sourceId ?? ''), scriptId: String(scriptId ?? ''), destinationId: String(destinationId ?? '') })}`);
+      const { sourceId, scriptId, destinationId } = input;
+      const back: Record<string, string> = scheduleId ? { scheduleId } : { sourceId: String(sourceId ?? ''), scriptId: String(scriptId ?? ''), destinationId: String(destinationId ?? '') };
+      res.redirect(`/run?${new URLSearchParams(back)}`);
     }
   });
 

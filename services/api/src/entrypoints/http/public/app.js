@@ -20,6 +20,83 @@
     }
   } catch (e) { /* no Intl zone: the server keeps UTC */ }
 
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text != null) el.textContent = text;
+    return el;
+  }
+
+  // Script and destination lists follow the chosen source: each option names its sources in
+  // data-sources; options of other sources are taken out of the list (not just hidden, so the
+  // keyboard cannot reach them either) and come back when their source is chosen.
+  Array.prototype.forEach.call(document.querySelectorAll('select[data-follows]'), function (select) {
+    var source = document.getElementById(select.getAttribute('data-follows'));
+    if (!source) return;
+    var options = Array.prototype.slice.call(select.options);
+    var sync = function () {
+      var chosen = ' ' + source.value + ' ';
+      var current = select.value;
+      select.textContent = '';
+      options.forEach(function (o) {
+        if ((' ' + (o.getAttribute('data-sources') || '') + ' ').indexOf(chosen) >= 0) select.appendChild(o);
+      });
+      for (var i = 0; i < select.options.length; i++) if (select.options[i].value === current) select.selectedIndex = i;
+    };
+    source.addEventListener('change', sync);
+    sync();
+  });
+
+  // Schedule form: the next runs of the cron expression in the chosen zone, with the warnings,
+  // redrawn as the user types (GET /schedules/preview; same markup as views/mixins.pug cronPreview).
+  var cronInput = document.getElementById('cron');
+  var cronPreview = document.getElementById('cron-preview');
+  if (cronInput && cronPreview && cronInput.getAttribute('data-preview-url')) {
+    var zoneInput = document.getElementById('timeZone');
+    var previewUrl = cronInput.getAttribute('data-preview-url');
+    var asked = 0;
+    var debounce = null;
+    var draw = function (preview) {
+      cronPreview.textContent = '';
+      if (preview.ok) {
+        var heading = element('p', 'small mb-1', 'Next ' + preview.runs.length + ' runs in ' + preview.timeZone + ':');
+        heading.id = 'cron-heading';
+        var list = element('ol', 'small mb-1');
+        list.id = 'cron-runs';
+        preview.runs.forEach(function (run) { list.appendChild(element('li', null, run.local)); });
+        cronPreview.appendChild(heading);
+        cronPreview.appendChild(list);
+        preview.warnings.forEach(function (text) {
+          var warning = element('div', 'alert alert-warning py-1 small mb-1 cron-warning', text);
+          warning.setAttribute('role', 'status');
+          cronPreview.appendChild(warning);
+        });
+      } else {
+        var error = element('div', 'alert alert-danger py-1 small mb-1', preview.error);
+        error.id = 'cron-error';
+        error.setAttribute('role', 'status');
+        cronPreview.appendChild(error);
+      }
+    };
+    var ask = function () {
+      var mine = ++asked;
+      var query = '?cron=' + encodeURIComponent(cronInput.value) + '&timeZone=' + encodeURIComponent(zoneInput ? zoneInput.value : 'UTC');
+      fetch(previewUrl + query, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (preview) { if (preview && mine === asked) draw(preview); }) // only the latest answer
+        .catch(function () { /* the next keystroke asks again */ });
+    };
+    var later = function () {
+      clearTimeout(debounce);
+      debounce = setTimeout(ask, 250);
+    };
+    cronInput.addEventListener('input', later);
+    if (zoneInput) {
+      zoneInput.addEventListener('input', later);
+      zoneInput.addEventListener('change', later);
+    }
+  }
+
   // The dashboard's rows refresh in place every 5 s: changed rows are replaced, new ones appear
   // on top, rows that left the page are removed; unchanged rows (and focus in them) stay as they are.
   var container = document.getElementById('executions-container');
@@ -54,7 +131,7 @@
         })
         .catch(function () { /* next tick retries */ });
     };
-    setInterval(refresh, 5000);
+    if (url) setInterval(refresh, 5000);
   }
 
   // Same rendering as the server's (pages/format.ts parseLogLine): time severity message.
@@ -75,18 +152,18 @@
   if (log && log.getAttribute('data-follow-url')) {
     var next = Number(log.getAttribute('data-line-count')) || 0;
     var follow = log.getAttribute('data-follow-url');
-    var statusUrl = follow.replace(/\/logs(\?.*)?$/, '');
     var timer = setInterval(function () {
       fetch(follow + (follow.indexOf('?') < 0 ? '?' : '&') + 'since=' + next, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (body) {
-          if (!body || !body.ok) return;
-          body.lines.forEach(function (line) { log.appendChild(document.createTextNode(formatLogLine(line) + '\n')); });
-          next = body.next;
-          return fetch(statusUrl, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; });
-        })
-        .then(function (execution) {
-          if (execution && execution.status !== 'pending' && execution.status !== 'running') {
+          if (!body) return;
+          if (body.ok) {
+            body.lines.forEach(function (line) { log.appendChild(document.createTextNode(formatLogLine(line) + '\n')); });
+            next = body.next;
+            if (body.lines.length > 0) log.scrollTop = log.scrollHeight;
+          }
+          // The run ended: reload for its final status, rows and error (and no Stop button).
+          if (body.active === false) {
             clearInterval(timer);
             window.location.reload();
           }
