@@ -227,7 +227,7 @@ function resolveColumns(columns: readonly Column[], names: readonly string[], wh
 }
 
 /** Names a row in error messages by its key columns (or the first column): "EMP_NO=2". */
-function rowKeyDescriber(columns: readonly Column[], keyColumns: readonly Column[]): (row: Row) => string {
+export function rowKeyDescriber(columns: readonly Column[], keyColumns: readonly Column[]): (row: Row) => string {
   const keys = keyColumns.length > 0 ? keyColumns : columns.slice(0, 1);
   return (row) => keys.map((k) => `${k.sourceName}=${formatKey(row[k.index])}`).join(', ');
 }

@@ -172,6 +172,29 @@ export class FirebirdSource {
     }
   }
 
+  /**
+   * At most the first `limit` rows (the control plane's script preview): the server is asked for
+   * no more than `limit` rows, converted exactly as {@link batches} converts them, then the cursor
+   * is closed. The rest of the result is never read.
+   */
+  async firstRows(params: unknown[], limit: number, rowKey: RowKeyDescriber): Promise<Row[]> {
+    const statement = this.statement;
+    if (!statement) throw new Error('prepare() must run before firstRows()');
+    await this.call<unknown>('execute', (cb) => statement.execute(this.tx, params, cb, { asObject: false } as QueryOptions));
+    const convert = this.rowConverter(rowKey);
+    const rows: Row[] = [];
+    for (let done = false; !done && rows.length < limit; ) {
+      const result = await this.call<FetchResult>('fetch', (cb) => statement.fetch(this.tx, limit - rows.length, cb as unknown as QueryCallback));
+      done = result.fetched;
+      for (const raw of result.data.slice(0, limit - rows.length)) {
+        await this.readBlobs(raw);
+        rows.push(convert(raw, rows.length + 1));
+      }
+    }
+    await this.call<unknown>('close cursor', (cb) => statement.close((err) => cb(err)));
+    return rows;
+  }
+
   /** Releases the attachment: rollback and detach when the server answers, else drop the socket. */
   async close(): Promise<void> {
     if (this.closed) return;

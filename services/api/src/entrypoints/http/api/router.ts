@@ -111,6 +111,14 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
     });
   }
 
+  // Catalog checks: a Firebird failure is a result ({ ok: false, message }), not an HTTP error.
+  router.post('/sources/:id/test', async (req, res) => {
+    res.json(await services.catalogChecks.testSource(actorOf(req), idParam(req)));
+  });
+  router.post('/scripts/:id/preview', async (req, res) => {
+    res.json(await services.catalogChecks.previewScript(actorOf(req), idParam(req)));
+  });
+
   router.get('/schedules/preview', (req, res) => {
     const cron = String(req.query.cron ?? '');
     const timeZone = String(req.query.timeZone ?? 'UTC');
