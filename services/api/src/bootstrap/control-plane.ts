@@ -14,6 +14,7 @@ import { migrate, pendingMigrations } from '../adapters/db/migrator.js';
 import { createRepositories } from '../adapters/db/repositories.js';
 import { LocalRuntime, type LocalRuntimeOptions } from '../adapters/runtime/local/local-runtime.js';
 import { LocalSecretStore } from '../adapters/secrets/local-secret-store.js';
+import { ExtractorFirebirdProbe } from '../adapters/firebird/extractor-probe.js';
 import { createKubernetesControlPlaneRuntime, KubernetesConfigError, runtimeLoggerFrom, type ControlPlaneHooks } from '../adapters/runtime/kubernetes/index.js';
 import type { SecretWriter } from '../domain/ports.js';
 import type { Runtime } from '../domain/runtime/runtime.js';
@@ -98,6 +99,9 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
     secrets,
     runtime,
     roleRules: { mapping: config.roleMapping, bootstrapAdmins: config.bootstrapAdmins },
+    // Catalog checks read the source password back: only the local secret store can (Kubernetes Secrets are write-only here).
+    firebird: new ExtractorFirebirdProbe(),
+    ...(secrets instanceof LocalSecretStore ? { secretReader: secrets } : {}),
     // Next runs and cron previews follow the clock schedules fire by (a test's manual clock).
     ...(overrides.local?.clock ? { scheduleClock: overrides.local.clock.now.bind(overrides.local.clock) } : {}),
     onError,

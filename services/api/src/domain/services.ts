@@ -9,6 +9,7 @@ import { ScheduleService } from './schedules/schedule-service.js';
 import { UserService, type RoleRules } from './users/user-service.js';
 import { PermissionService } from './permissions/permission-service.js';
 import { AuditLog } from './audit/audit-log.js';
+import { SourceCheckService, type FirebirdProbe, type SecretReader } from './catalog/source-check.js';
 
 export interface Services {
   catalog: CatalogService;
@@ -19,6 +20,8 @@ export interface Services {
   permissions: PermissionService;
   /** The audit trail's read side (admins). */
   auditLog: AuditLog;
+  /** The catalog's "Test connection" and "Preview first 20 rows". */
+  catalogChecks: SourceCheckService;
 }
 
 export interface ServiceDependencies {
@@ -30,6 +33,10 @@ export interface ServiceDependencies {
   /** When schedules fire (next run, cron preview); defaults to `clock`. Tests pass the local runtime's manual clock. */
   scheduleClock?: () => Date;
   onError?: (err: unknown, context: string) => void;
+  /** Firebird access for the catalog checks; without it (or without a secret reader) they answer 503. */
+  firebird?: FirebirdProbe;
+  /** Reads source passwords back (local secret store only; Kubernetes Secrets are write-only). */
+  secretReader?: SecretReader;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -42,6 +49,7 @@ export function createServices(deps: ServiceDependencies): Services {
     permissions,
     auditLog: new AuditLog(repos.audit),
     catalog: new CatalogService(repos, deps.secrets, audit, visibilityOf),
+    catalogChecks: new SourceCheckService(repos, deps.firebird, deps.secretReader, audit, visibilityOf, deps.onError ? { onError: deps.onError } : {}),
     schedules: new ScheduleService(repos.schedules, repos.executions, templates, runtime, audit, visibilityOf, deps.scheduleClock ?? clock),
     executions: new ExecutionService(repos.executions, repos.schedules, templates, runtime, audit, {
       visibilityOf,

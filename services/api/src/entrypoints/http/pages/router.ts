@@ -21,6 +21,7 @@ import { scheduleCharts } from './chart.js';
 import { viewerZone } from './viewer-zone.js';
 import { readExecutionLogs, type ExecutionLogSettings } from '../api/execution-logs.js';
 import { SEVERITIES } from '../../../../../../jobs/contract/src/log-entry.js';
+import { catalogChecksRouter } from './catalog-checks.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
@@ -276,6 +277,7 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
   });
 
   // ---- catalog ----------------------------------------------------------------------------
+  router.use(catalogChecksRouter(services)); // POST /sources/:id/test, /scripts/:id/preview
   router.get('/catalog', async (req, res) => {
     const actor = actorOf(req);
     const [sources, scripts, destinations] = await Promise.all([catalog.listSources(actor), catalog.listScripts(actor), catalog.listDestinations(actor)]);
