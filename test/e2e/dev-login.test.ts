@@ -29,7 +29,7 @@ beforeAll(async () => {
   await createSample(admin, destinationUrl, { name: 'EMPLOYEE demo', table: 'employee', cron: '0 3 * * *', timeZone: 'America/Sao_Paulo', active: true });
   await createSample(admin, destinationUrl, { name: 'Slow demo', table: 'slow', sql: SLOW_SQL });
   profile = mkdtempSync(join(tmpdir(), 'etl-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timezoneId: 'UTC' });
 });
 afterAll(async () => {
   await context?.close();
@@ -39,6 +39,8 @@ afterAll(async () => {
 
 test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees it and a scheduled run succeed on the dashboard', async () => {
   const page = context.pages()[0] ?? (await context.newPage());
+  // "Run now" and "Stop" ask for confirmation (window.confirm): say yes.
+  page.on('dialog', (dialog) => void dialog.accept());
   const cspViolations: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -75,8 +77,10 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
     await page.waitForTimeout(300);
   }
   const [scheduled, manual] = [await cells(0), await cells(1)];
-  expect([scheduled[1], scheduled[2], scheduled[3], scheduled[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'scheduled · scheduler', '42']);
-  expect([manual[1], manual[2], manual[3], manual[7]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual · operator@example.com', '42']);
+  // #, status, schedule, trigger, who, scheduled for, started, finished, duration, rows
+  expect([scheduled[1], scheduled[2], scheduled[3], scheduled[4], scheduled[9]]).toEqual(['succeeded', 'EMPLOYEE demo', 'scheduled', 'scheduler', '42']);
+  expect([manual[1], manual[2], manual[3], manual[4], manual[9]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual', 'operator@example.com', '42']);
+  expect(scheduled[5]).toBe('2026-06-01 06:00:00 UTC'); // 03:00 in São Paulo, shown in the browser's zone (UTC here)
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   for (const [path, file] of [['/schedules', 'schedules.png'], ['/schedules/new', 'schedule-form.png'], ['/catalog', 'catalog.png']] as const) {
     await page.goto(`${cp.url}${path}`);
@@ -86,8 +90,7 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
 });
 
 test('the operator stops a slow run with the Stop button (after confirming)', async () => {
-  const page = context.pages()[0]!; // signed in by the previous test
-  page.on('dialog', (dialog) => void dialog.accept());
+  const page = context.pages()[0]!; // signed in by the previous test, which accepts the confirmations
   await page.goto(`${cp.url}/schedules`);
   await page.locator('tr', { hasText: 'Slow demo' }).locator('text=Run now').click();
   await page.waitForURL(/\/executions\/\d+$/);

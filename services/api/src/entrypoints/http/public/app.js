@@ -2,9 +2,13 @@
 (function () {
   'use strict';
   // Forms with data-confirm ask first (stop a run, delete a schedule or catalog item).
+  // Once a form is on its way (a Stop, say), background refreshes leave the page alone: a reload
+  // then would race the form's own navigation and lose its result message.
+  var submitting = false;
   document.addEventListener('submit', function (event) {
     var message = event.target.getAttribute && event.target.getAttribute('data-confirm');
     if (message && !window.confirm(message)) event.preventDefault();
+    else submitting = true;
   });
   // The viewer's time zone, for the server to render times in (pages/viewer-zone.ts). When the
   // page was rendered in another zone, reload once (only when the cookie changes: no loop even if
@@ -103,7 +107,7 @@
   if (container) {
     var url = container.getAttribute('data-fragment-url');
     var refresh = function () {
-      if (document.hidden) return;
+      if (document.hidden || submitting) return;
       fetch(url, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
@@ -163,7 +167,7 @@
             if (body.lines.length > 0) log.scrollTop = log.scrollHeight;
           }
           // The run ended: reload for its final status, rows and error (and no Stop button).
-          if (body.active === false) {
+          if (body.active === false && !submitting) {
             clearInterval(timer);
             window.location.reload();
           }
