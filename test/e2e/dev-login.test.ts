@@ -66,7 +66,7 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
     await page.goto(executionUrl);
   }
   expect(await page.textContent('#status')).toBe('succeeded');
-  await page.screenshot({ path: join(ARTIFACTS, 'execution-detail.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'dev-login-execution.png'), fullPage: true });
 
   clock.advanceTo(new Date('2026-06-01T06:00:30Z'));
   const rows = page.locator('#executions tbody tr');
@@ -81,8 +81,8 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
   expect([scheduled[1], scheduled[2], scheduled[3], scheduled[4], scheduled[9]]).toEqual(['succeeded', 'EMPLOYEE demo', 'scheduled', 'scheduler', '42']);
   expect([manual[1], manual[2], manual[3], manual[4], manual[9]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual', 'operator@example.com', '42']);
   expect(scheduled[5]).toBe('2026-06-01 06:00:00 UTC'); // 03:00 in São Paulo, shown in the browser's zone (UTC here)
-  await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
-  for (const [path, file] of [['/schedules', 'schedules.png'], ['/schedules/new', 'schedule-form.png'], ['/catalog', 'catalog.png']] as const) {
+  await page.screenshot({ path: join(ARTIFACTS, 'dev-login-dashboard.png'), fullPage: true });
+  for (const [path, file] of [['/schedules', 'dev-login-schedules.png'], ['/catalog', 'catalog.png']] as const) {
     await page.goto(`${cp.url}${path}`);
     await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true });
   }
@@ -99,5 +99,5 @@ test('the operator stops a slow run with the Stop button (after confirming)', as
   await page.waitForSelector('#status:text("stopped")', { timeout: 20_000 });
   expect(await page.isVisible('#stop')).toBe(false);
   expect(await page.textContent('.alert-success')).toMatch(/^Execution \d+ stopped \(status stopped\)$/);
-  await page.screenshot({ path: join(ARTIFACTS, 'execution-stopped.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'dev-login-execution-stopped.png'), fullPage: true });
 });
