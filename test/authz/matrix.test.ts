@@ -101,6 +101,7 @@ function rows(): Record<string, Row> {
     'POST /api/v1/executions': { body: (t) => ({ sourceId: t.sourceId, scriptId: t.scriptId, destinationId: t.destinationId }), expect: (role, g) => (role === 'viewer' ? 403 : role === 'operator' && !g ? 422 : 202), startsRun: true },
     'GET /api/v1/executions/:id': { expect: readable(200) },
     'POST /api/v1/executions/:id/stop': { fresh: 'execution', expect: operate(200) },
+    'POST /api/v1/sources/test': { body: () => sourceBody(next('Unsaved source')), expect: adminOnly(200) },
     'POST /api/v1/sources/:id/test': { expect: operate(200) },
     'POST /api/v1/scripts/:id/preview': { expect: operate(200) },
     'GET /api/v1/executions/:id/logs': { expect: readable(200) },
@@ -140,6 +141,7 @@ function rows(): Record<string, Row> {
     'POST /run': { body: (t) => ({ sourceId: t.sourceId, scriptId: t.scriptId, destinationId: t.destinationId }), expect: pageOperate, startsRun: true },
     'GET /catalog': { expect: all(200) },
     // Catalog checks (Firebird, real): admins, and operators on what is granted; viewers 403. The page renders the result.
+    'POST /sources/test': { body: () => sourceBody(next('Unsaved source')), expect: adminOnly(200) },
     'POST /sources/:id/test': { expect: operate(200) },
     'POST /scripts/:id/preview': { expect: operate(200) },
 

@@ -154,6 +154,59 @@ describe('test connection', () => {
   });
 });
 
+describe('test connection of settings typed into the form (before saving)', () => {
+  const typed = (overrides: Record<string, unknown> = {}) => ({
+    host: firebird.host, port: String(firebird.port), database: firebird.employeeDatabase, user: firebird.readerUser,
+    password: firebird.readerPassword, charset: 'NONE', legacyCharset: 'WIN1252', timeZone: 'UTC', wireCrypt: 'required', ...overrides,
+  });
+  const testTyped = (who: SignedIn, body: Record<string, unknown>, id?: number) =>
+    who.agent.post(id ? `/api/v1/sources/${id}/test` : '/api/v1/sources/test').set('x-csrf-token', who.csrf).send(body);
+
+  test('a new source: the typed password; without one 422; only admins (403)', async () => {
+    const ok = await testTyped(admin, typed({ name: 'Not saved' }));
+    expect([ok.status, ok.body.ok, ok.body.message]).toEqual([200, true, expect.stringMatching(/^Connected to Firebird 3\.0\.\d+ at /)]);
+    const wrong = await testTyped(admin, typed({ password: WRONG_PASSWORD }));
+    expect([wrong.body.ok, wrong.body.kind]).toEqual([false, 'auth']);
+    expect(JSON.stringify(wrong.body)).not.toContain(WRONG_PASSWORD);
+    const missing = await testTyped(admin, typed({ password: '' }));
+    expect([missing.status, missing.body]).toEqual([422, { error: { code: 'validation', message: 'Password is required', details: { field: 'password' } } }]);
+    const badHost = await testTyped(admin, typed({ host: 'not a host' }));
+    expect([badHost.status, badHost.body.error.message]).toEqual([422, 'Host "not a host" is not a host name or IP address']);
+    const operatorTry = await testTyped(operator, typed());
+    expect([operatorTry.status, operatorTry.body.error.message]).toEqual([403, 'operator@example.com (role operator) may not change sources, scripts or destinations']);
+  });
+
+  test('an existing source: the typed settings, an empty password meaning the stored one', async () => {
+    const unknownDb = await testTyped(admin, typed({ database: 'no_such_alias', password: '' }), employee.sourceId);
+    expect([unknownDb.body.ok, unknownDb.body.kind]).toEqual([false, 'unknown-database']);
+    // The stored password is wrong; the typed one is right: the typed one is used.
+    const wrongStored = await source({ password: WRONG_PASSWORD });
+    expect((await testTyped(admin, typed({ password: '' }), wrongStored)).body.kind).toBe('auth');
+    expect((await testTyped(admin, typed(), wrongStored)).body.ok).toBe(true);
+    // Saved settings untouched by a test.
+    expect((await admin.agent.get(`/api/v1/sources/${employee.sourceId}`)).body.database).toBe(firebird.employeeDatabase);
+    const events = await audit({ action: 'source.test', targetId: String(wrongStored) });
+    expect(events.map((e) => [e.outcome, e.details.unsaved, e.details.kind ?? null])).toEqual([
+      ['success', true, null],
+      ['failure', true, 'auth'],
+    ]);
+  });
+
+  test('the form page: the result above the form, the typed values kept, never the password', async () => {
+    const page = await admin.agent.post('/sources/test').type('form').set('Accept', 'text/html').send({ _csrf: admin.csrf, name: 'Typed', ...typed() });
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<div class="alert alert-success" role="status">Connected to Firebird 3\.0\.\d+ at /);
+    expect(page.text).toContain('value="Typed"');
+    expect(page.text).not.toContain(firebird.readerPassword);
+    expect(page.text).toContain('formaction="/sources/test"');
+    const invalid = await admin.agent.post(`/sources/${employee.sourceId}/test`).type('form').set('Accept', 'text/html').send({ _csrf: admin.csrf, ...typed({ port: '70000' }) });
+    expect(invalid.status).toBe(422);
+    expect(invalid.text).toContain('Port must be a whole number between 1 and 65535');
+    const asOperator = await operator.agent.post(`/sources/${employee.sourceId}/test`).type('form').set('Accept', 'text/html').send({ _csrf: operator.csrf, ...typed() });
+    expect(asOperator.status).toBe(403);
+  });
+});
+
 describe('preview', () => {
   test('SELECT * FROM EMPLOYEE ORDER BY EMP_NO: exactly 20 rows, columns with Firebird types, values as a run loads them', async () => {
     const res = await preview(admin, employee.scriptId);
@@ -295,7 +348,7 @@ describe('permissions and audit', () => {
       ['operator@example.com', 'success'],
       ['viewer@example.com', 'refused'],
     ]));
-    const success = tests.find((e) => e.actor === 'admin@example.com')!;
+    const success = tests.find((e) => e.actor === 'admin@example.com' && e.outcome === 'success' && !e.details.unsaved)!;
     expect(success).toMatchObject({ targetType: 'source', details: { name: 'Employee source', elapsedMs: expect.any(Number), serverVersion: expect.stringMatching(/^3\.0\./) } });
     const previews = await audit({ action: 'script.preview', targetId: String(employee.scriptId) });
     expect(previews.find((e) => e.actor === 'admin@example.com')).toMatchObject({ outcome: 'success', details: { name: 'Employee script', sourceId: employee.sourceId, rows: 20 } });

@@ -75,7 +75,7 @@ describe('no password reader (Kubernetes)', () => {
     } as unknown as ConstructorParameters<typeof SourceCheckService>[0];
     const service = new SourceCheckService(repos, probe, undefined, audit, async () => 'all');
     const admin = { userId: 1, email: 'admin@example.com', role: 'admin' as const };
-    const message = 'This control plane cannot read source passwords (in Kubernetes its Role only writes Secrets), so it cannot test connections or preview scripts; run the schedule instead';
+    const message = 'This control plane cannot read source passwords (in Kubernetes its Role only writes Secrets), so it cannot test saved connections or preview scripts; an admin can test the settings with the password typed in the source form';
     await expect(service.testSource(admin, 7)).rejects.toEqual(new UnavailableError(message));
     await expect(service.previewScript(admin, 9)).rejects.toEqual(new UnavailableError(message));
     expect(events.map((e) => [e.action, e.targetId, e.outcome, e.details.error])).toEqual([

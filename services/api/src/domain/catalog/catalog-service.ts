@@ -221,7 +221,7 @@ export function found<T>(item: T | null, what: string, id: number): T {
 
 const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
-function readSource(input: Input): Omit<Source, 'id' | 'secretName'> {
+export function readSource(input: Input): Omit<Source, 'id' | 'secretName'> {
   const charset = oneOf(input, 'charset', 'Charset', FIREBIRD_CHARSETS, 'UTF8');
   const legacy = text(input, 'legacyCharset', 'Legacy charset', { optional: true, max: 20 });
   if (charset === 'NONE' && !legacy) throw new ValidationError('Charset NONE needs the legacy charset its bytes really are (e.g. WIN1252)', 'legacyCharset');
@@ -240,7 +240,7 @@ function readSource(input: Input): Omit<Source, 'id' | 'secretName'> {
   };
 }
 
-function readPassword(input: Input, required: boolean): string | null {
+export function readPassword(input: Input, required: boolean): string | null {
   const raw = input.password;
   if (typeof raw === 'string' && raw !== '') {
     if (raw.length > 200) throw new ValidationError('Password must be at most 200 characters', 'password');

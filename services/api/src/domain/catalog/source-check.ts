@@ -8,6 +8,7 @@
  * - a source: admins, and operators granted the source;
  * - a script: admins, and operators granted the script AND its source (a preview shows data of
  *   the source; an operator could load the same rows into a granted destination anyway).
+ * - settings typed into the source form, before saving: admins (it is catalog editing).
  * An item the actor may not see is 404; a viewer (read-only role) gets 403, as does an operator
  * previewing a granted script whose source is not granted. Every check, and every refused
  * attempt, is an audit event (`source.test`, `script.preview`).
@@ -21,7 +22,8 @@ import { ForbiddenError, UnavailableError } from '../errors.js';
 import type { Script, Source } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { seesItem, visibleOr404, type VisibilityOf } from '../permissions/visibility.js';
-import { SECRET } from './catalog-service.js';
+import { readPassword, readSource, SECRET } from './catalog-service.js';
+import type { Input } from '../validation.js';
 
 /** Rows a preview shows. */
 export const PREVIEW_ROWS = 20;
@@ -117,6 +119,13 @@ export interface SourceCheckOptions {
   onError?: (err: unknown, context: string) => void;
 }
 
+/** The audit entry of one check. */
+interface CheckEntry {
+  action: 'source.test' | 'script.preview';
+  targetType: 'source' | 'script';
+  targetId: number | null;
+}
+
 const DEFAULT_LIMITS: ProbeLimits = { connectTimeoutMs: 10_000, readTimeoutMs: 30_000 };
 
 /** The extractor's view of a source (the same fields RunTemplateBuilder puts into a job spec). */
@@ -151,23 +160,47 @@ export class SourceCheckService {
     this.onError = options.onError ?? ((err, context) => console.error(`${context}: ${(err as Error)?.stack ?? String(err)}`));
   }
 
-  /** "Test connection": attach with the source's settings and password, read the server version, detach. */
+  /** "Test connection": attach with the source's saved settings and password, read the server version, detach. */
   async testSource(actor: Actor, sourceId: number): Promise<ConnectionTestResult> {
     const visibility = await this.visibilityOf(actor);
     const source = visibleOr404(await this.repos.sources.get(sourceId), () => seesItem(visibility, 'source', sourceId), 'Source', sourceId);
-    const entry = { action: 'source.test', targetType: 'source', targetId: sourceId };
+    const entry: CheckEntry = { action: 'source.test', targetType: 'source', targetId: sourceId };
     await this.mayCheck(actor, entry, `test the connection of source "${source.name}"`);
     const { probe, password } = await this.prepare(actor, entry, source);
+    return this.connect(actor, entry, probe, source, password, {});
+  }
+
+  /**
+   * "Test connection" of settings typed into the source form, before they are saved. Admins only
+   * (it is part of editing the catalog, and names any host). `sourceId`: the source being edited,
+   * whose stored password is used when the form's password is empty; a new source needs one.
+   */
+  async testSettings(actor: Actor, input: Input, sourceId?: number): Promise<ConnectionTestResult> {
+    let existing: Source | undefined;
+    if (sourceId !== undefined) {
+      const visibility = await this.visibilityOf(actor);
+      existing = visibleOr404(await this.repos.sources.get(sourceId), () => seesItem(visibility, 'source', sourceId), 'Source', sourceId);
+    }
+    const entry: CheckEntry = { action: 'source.test', targetType: 'source', targetId: sourceId ?? null };
+    await this.audit.authorize(actor, 'catalog.write', { ...entry, details: { unsaved: true } });
+    const fields = readSource({ ...input, name: input.name || existing?.name || 'new source' });
+    const typed = readPassword(input, existing === undefined);
+    const settings: Source = { ...fields, id: sourceId ?? 0, secretName: existing?.secretName ?? '' };
+    const { probe, password } = await this.prepare(actor, entry, existing ?? settings, typed);
+    return this.connect(actor, entry, probe, settings, password, { unsaved: true, host: settings.host, database: settings.database });
+  }
+
+  private async connect(actor: Actor, entry: CheckEntry, probe: FirebirdProbe, source: Source, password: string, details: Record<string, unknown>): Promise<ConnectionTestResult> {
     const started = this.now();
     try {
       const info = await probe.serverInfo(sourceSpecOf(source), password, this.limits);
       const elapsedMs = this.elapsedSince(started);
       const message = `Connected to Firebird ${info.serverVersion} at ${source.host}:${source.port} as ${source.user}, database ${info.databaseName}`;
-      await this.audit.record(actor, { ...entry, details: { name: source.name, elapsedMs, serverVersion: info.serverVersion } });
+      await this.audit.record(actor, { ...entry, details: { name: source.name, ...details, elapsedMs, serverVersion: info.serverVersion } });
       return { ok: true, message, elapsedMs, serverVersion: info.serverVersion, databaseName: info.databaseName };
     } catch (err) {
       const failure = this.failure(err, started);
-      await this.audit.record(actor, { ...entry, outcome: 'failure', details: { name: source.name, elapsedMs: failure.elapsedMs, kind: failure.kind, error: failure.message } });
+      await this.audit.record(actor, { ...entry, outcome: 'failure', details: { name: source.name, ...details, elapsedMs: failure.elapsedMs, kind: failure.kind, error: failure.message } });
       return failure;
     }
   }
@@ -176,7 +209,7 @@ export class SourceCheckService {
   async previewScript(actor: Actor, scriptId: number): Promise<PreviewResult> {
     const visibility = await this.visibilityOf(actor);
     const script: Script = visibleOr404(await this.repos.scripts.get(scriptId), () => seesItem(visibility, 'script', scriptId), 'Script', scriptId);
-    const entry = { action: 'script.preview', targetType: 'script', targetId: scriptId };
+    const entry: CheckEntry = { action: 'script.preview', targetType: 'script', targetId: scriptId };
     await this.mayCheck(actor, entry, `preview script "${script.name}"`);
     const source = await this.repos.sources.get(script.sourceId);
     if (!source || !seesItem(visibility, 'source', script.sourceId)) {
@@ -199,21 +232,22 @@ export class SourceCheckService {
   }
 
   /** Role rule: reading is not enough (viewers are refused); admins and operators check what they see. */
-  private async mayCheck(actor: Actor, entry: { action: string; targetType: string; targetId: number }, what: string): Promise<void> {
+  private async mayCheck(actor: Actor, entry: CheckEntry, what: string): Promise<void> {
     if (can(actor, 'execution.run')) return;
     await this.audit.record(actor, { ...entry, outcome: 'refused', details: { reason: `role ${actor.role} may not ${what}` } });
     throw new ForbiddenError(`${actor.email} (role ${actor.role}) may not ${what}`);
   }
 
-  /** The probe and the source password, or a 503 saying why this control plane cannot check. */
-  private async prepare(actor: Actor, entry: { action: string; targetType: string; targetId: number }, source: Source): Promise<{ probe: FirebirdProbe; password: string }> {
+  /** The probe and the password (typed, else the stored one), or a 503 saying why this control plane cannot check. */
+  private async prepare(actor: Actor, entry: CheckEntry, source: Source, typedPassword: string | null = null): Promise<{ probe: FirebirdProbe; password: string }> {
     const refuse = async (message: string): Promise<never> => {
       await this.audit.record(actor, { ...entry, outcome: 'failure', details: { name: source.name, error: message } });
       throw new UnavailableError(message);
     };
     if (!this.probe) return refuse('Connection checks are not available in this control plane');
+    if (typedPassword !== null) return { probe: this.probe, password: typedPassword };
     if (!this.secrets) {
-      return refuse('This control plane cannot read source passwords (in Kubernetes its Role only writes Secrets), so it cannot test connections or preview scripts; run the schedule instead');
+      return refuse('This control plane cannot read source passwords (in Kubernetes its Role only writes Secrets), so it cannot test saved connections or preview scripts; an admin can test the settings with the password typed in the source form');
     }
     let password: string;
     try {

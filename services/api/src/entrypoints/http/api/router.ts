@@ -112,8 +112,14 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
   }
 
   // Catalog checks: a Firebird failure is a result ({ ok: false, message }), not an HTTP error.
+  // With a body (source fields), the settings are tested before they are saved (admins).
+  router.post('/sources/test', async (req, res) => {
+    res.json(await services.catalogChecks.testSettings(actorOf(req), body(req)));
+  });
   router.post('/sources/:id/test', async (req, res) => {
-    res.json(await services.catalogChecks.testSource(actorOf(req), idParam(req)));
+    const input = body(req);
+    const id = idParam(req);
+    res.json(Object.keys(input).length > 0 ? await services.catalogChecks.testSettings(actorOf(req), input, id) : await services.catalogChecks.testSource(actorOf(req), id));
   });
   router.post('/scripts/:id/preview', async (req, res) => {
     res.json(await services.catalogChecks.previewScript(actorOf(req), idParam(req)));

@@ -109,6 +109,7 @@ const SCHEMAS: Record<string, Schema> = {
     kind: str({ description: 'On failure: auth, unreachable, unknown-database, wire-encryption, connection-lost, …' }), hint: str({ description: 'On failure: what to change' }),
     serverVersion: str({ examples: ['3.0.11'] }), databaseName: str(),
   }, ['ok', 'message', 'elapsedMs']),
+  SourceSettings: object({ name: str(), host: str(), port: int(), database: str(), user: str(), password: str({ description: 'Write-only; required for a new source, empty = the stored one' }), charset: str({ enum: [...FIREBIRD_CHARSETS] }), legacyCharset: str(), timeZone: str(), wireCrypt: str({ enum: ['required', 'disabled'] }) }, ['host', 'database', 'user']),
   ScriptPreview: object({
     ok: { type: 'boolean' }, message: str(), elapsedMs: int(), kind: str({ description: 'On failure: sql, data, auth, unreachable, …' }), hint: str(),
     columns: { type: 'array', items: object({ name: str(), type: str({ description: 'Firebird type: SMALLINT, INTEGER, BIGINT, NUMERIC, VARCHAR, TIMESTAMP, …' }), scale: int({ description: 'NUMERIC only' }) }, ['name', 'type']) },
@@ -127,7 +128,9 @@ export function openApiDocument(serverUrl = '/api/v1'): Schema {
   crud(paths, 'sources', 'Source', 'SourceInput', 'catalog');
   crud(paths, 'scripts', 'Script', 'ScriptInput', 'catalog');
   crud(paths, 'destinations', 'Destination', 'DestinationInput', 'catalog');
-  op('/sources/{id}/test', 'post', { summary: 'Test connection: attach with the source settings and stored password, read the server version, detach (admins; operators granted the source; 503 when the control plane cannot read passwords)', tags: ['catalog'], ok: ['200', ref('ConnectionTest')] });
+  op('/sources/test', 'post', { summary: 'Test connection of unsaved source settings, with the password in the body (admins)', tags: ['catalog'], body: ref('SourceSettings'), ok: ['200', ref('ConnectionTest')] });
+  op('/sources/{id}/test', 'post', { summary: 'Test connection: attach with the saved settings and stored password, read the server version, detach (admins; operators granted the source; 503 when the control plane cannot read passwords). With a body: those settings instead, an empty password meaning the stored one (admins)', tags: ['catalog'], body: ref('SourceSettings'), ok: ['200', ref('ConnectionTest')] });
+  (paths['/sources/{id}/test']!.post as { requestBody: { required: boolean } }).requestBody.required = false;
   op('/scripts/{id}/preview', 'post', { summary: 'Preview the first 20 rows of a script, read-only (admins; operators granted the script and its source)', tags: ['catalog'], ok: ['200', ref('ScriptPreview')] });
   op('/schedules/preview', 'get', { summary: 'Next firing times of a cron expression', tags: ['schedules'], query: [{ name: 'cron', schema: str() }, { name: 'timeZone', schema: str() }], ok: ['200', ref('CronPreview')] });
   crud(paths, 'schedules', 'Schedule', 'ScheduleInput', 'schedules');

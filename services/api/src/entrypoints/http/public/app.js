@@ -176,3 +176,80 @@
     }, 2000);
   }
 })();
+
+// ---- BEGIN catalog checks (pages/catalog-checks.ts) ----------------------------------------------
+(function () {
+  'use strict';
+  // A check takes a moment (Firebird login, the first rows): the button says so and cannot be pressed twice.
+  document.addEventListener('submit', function (event) {
+    if (event.defaultPrevented) return;
+    var button = event.submitter;
+    var busy = (button && button.getAttribute('data-busy')) || event.target.getAttribute('data-busy');
+    if (!busy || !button) return;
+    button.setAttribute('data-label', button.textContent);
+    button.disabled = true;
+    button.textContent = busy;
+  });
+  // Back from the result page (the browser may restore this page as it was): the buttons work again.
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('button[data-label]').forEach(function (button) {
+      button.disabled = false;
+      button.textContent = button.getAttribute('data-label');
+      button.removeAttribute('data-label');
+    });
+  });
+
+  // The source form's "Test connection" asks the JSON API and shows the result in place, so a typed
+  // password stays in its field. Without JS the button posts the form to the page route instead.
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('button[data-check-api]');
+    var region = document.getElementById('connection-check');
+    if (!button || !button.form || !region || !window.fetch) return;
+    event.preventDefault();
+    var form = button.form;
+    var fields = {};
+    new FormData(form).forEach(function (value, key) { if (key !== '_csrf') fields[key] = value; });
+    var label = button.textContent;
+    button.disabled = true;
+    button.textContent = button.getAttribute('data-busy') || label;
+    var show = function (ok, message, hint, elapsedMs) {
+      var alert = document.createElement('div');
+      alert.className = 'alert ' + (ok ? 'alert-success' : 'alert-danger');
+      alert.setAttribute('role', ok ? 'status' : 'alert');
+      if (!ok) {
+        var strong = document.createElement('strong');
+        strong.textContent = 'Failed: ';
+        alert.appendChild(strong);
+      }
+      alert.appendChild(document.createTextNode(message));
+      if (hint) {
+        alert.appendChild(document.createElement('br'));
+        alert.appendChild(document.createTextNode('What to change: ' + hint));
+      }
+      if (typeof elapsedMs === 'number') {
+        var small = document.createElement('small');
+        small.className = 'd-block text-muted';
+        small.textContent = 'Tested just now, ' + elapsedMs + ' ms';
+        alert.appendChild(small);
+      }
+      region.replaceChildren(alert);
+    };
+    fetch(button.getAttribute('data-check-api'), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': form.elements._csrf.value },
+      body: JSON.stringify(fields),
+    })
+      .then(function (r) { return r.json().then(function (body) { return { status: r.status, body: body }; }); })
+      .then(function (res) {
+        if (res.status === 200) show(res.body.ok, res.body.message, res.body.hint, res.body.elapsedMs);
+        else show(false, (res.body.error && res.body.error.message) || 'HTTP ' + res.status);
+      })
+      .catch(function (err) { show(false, 'The test could not be sent: ' + err.message); })
+      .then(function () {
+        button.disabled = false;
+        button.textContent = label;
+      });
+  });
+})();
+// ---- END catalog checks ---------------------------------------------------------------------------
