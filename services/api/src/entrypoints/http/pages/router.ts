@@ -228,8 +228,9 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
   router.post('/schedules', saveSchedule(false));
   router.post('/schedules/:id', saveSchedule(true));
   router.post('/schedules/:id/delete', action(async (req) => {
-    await schedules.delete(actorOf(req), idParam(req));
-    return 'Schedule deleted';
+    const schedule = await schedules.get(actorOf(req), idParam(req));
+    await schedules.delete(actorOf(req), schedule.id);
+    return `Schedule "${schedule.name}" deleted`;
   }, () => '/schedules'));
   router.post('/schedules/:id/activate', action(async (req) => `Schedule "${(await schedules.setActive(actorOf(req), idParam(req), true)).name}" activated`, () => '/schedules'));
   router.post('/schedules/:id/deactivate', action(async (req) => `Schedule "${(await schedules.setActive(actorOf(req), idParam(req), false)).name}" deactivated`, () => '/schedules'));
