@@ -170,10 +170,13 @@ async function main(): Promise<void> {
         const indent = line.search(/\S/);
         if (/InitPlan/.test(line)) { inInitPlan = true; initIndent = indent; continue; }
         if (inInitPlan && indent <= initIndent) inInitPlan = false;
-        const scan = /(Index Only Scan(?: Backward)?|Index Scan(?: Backward)?|Bitmap Index Scan|Seq Scan)(?: using| on) (\w+)/.exec(line);
+        const removed = /Rows Removed by (?:Filter|Index Recheck): (\d+)/.exec(line);
+        const list = inInitPlan ? bounds : scans;
+        if (removed && list.length) list[list.length - 1] = list[list.length - 1]!.replace(/ rows\)$/, ` rows, ${removed[1]} more read and filtered out)`);
+        const scan = /(Index Only Scan(?: Backward)?|Index Scan(?: Backward)?|Bitmap Index Scan|Bitmap Heap Scan|Seq Scan)(?: using| on) (\w+)/.exec(line);
         if (!scan) continue;
         const rows = /rows=(\d+)/.exec(line)?.[1] ?? '?';
-        (inInitPlan ? bounds : scans).push(`${scan[1]} ${scan[2]} (${rows} rows)`);
+        list.push(`${scan[1]} ${scan[2]} (${rows} rows)`);
       }
       const sort = lines.find((l) => /Sort Method/.test(l))?.trim();
       // The first Buffers line is the top node's: everything the query read (planning apart).
@@ -232,7 +235,7 @@ async function main(): Promise<void> {
     }
     console.log(`\n${pad('summary (ms)', 46)} ${pad('page', 13)} median    p95 keyset OFFSET`);
     for (const line of summary) console.log(line);
-    console.log('\nEXPLAIN (ANALYZE, BUFFERS) of the listing SQL (scan nodes reading executions, rows they returned; sort if any):');
+    console.log('\nEXPLAIN (ANALYZE, BUFFERS) of the listing SQL: scan nodes reading executions (rows they returned, rows read and filtered out), sort if any, buffers of the whole query, execution time:');
     for (const line of plans) console.log(`  ${line}`);
     await sequelize.close();
     await db.end();
