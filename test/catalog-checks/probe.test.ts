@@ -4,7 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { SourceSpec } from '../../jobs/contract/src/job-spec.js';
 import { ExtractorFirebirdProbe } from '../../services/api/src/adapters/firebird/extractor-probe.js';
 import { AuditTrail } from '../../services/api/src/domain/audit/audit-trail.js';
-import { ProbeFailure, SourceCheckService } from '../../services/api/src/domain/catalog/source-check.js';
+import { ProbeFailure, SourceCheckService, type FirebirdProbe } from '../../services/api/src/domain/catalog/source-check.js';
 import { UnavailableError } from '../../services/api/src/domain/errors.js';
 import type { AuditEvent, Script, Source } from '../../services/api/src/domain/model.js';
 import { SLOW_SQL } from '../api/support/catalog.js';
@@ -82,5 +82,35 @@ describe('no password reader (Kubernetes)', () => {
       ['source.test', '7', 'failure', message],
       ['script.preview', '9', 'failure', message],
     ]);
+  });
+});
+
+describe('concurrency limit', () => {
+  test('more checks at once than the limit answer 503 (audited); the slot frees when a check ends', async () => {
+    const source: Source = { id: 7, name: 'ERP', host: 'fb', port: 3050, database: 'erp', user: 'R', charset: 'UTF8', legacyCharset: null, timeZone: 'UTC', wireCrypt: 'required', secretName: 'etl-source-7' };
+    const events: AuditEvent[] = [];
+    const audit = new AuditTrail({ record: async (e) => void events.push(e), list: async () => [] });
+    const repos = { sources: { get: async () => source }, scripts: { get: async () => null } } as unknown as ConstructorParameters<typeof SourceCheckService>[0];
+    const releases: (() => void)[] = [];
+    const blockingProbe: FirebirdProbe = {
+      serverInfo: () => new Promise((resolve) => releases.push(() => resolve({ serverVersion: '3.0.11', databaseName: 'erp' }))),
+      preview: async () => ({ columns: [], rows: [] }),
+    };
+    const service = new SourceCheckService(repos, blockingProbe, { read: async () => 'pw' }, audit, async () => 'all', { maxConcurrent: 2 });
+    const admin = { userId: 1, email: 'admin@example.com', role: 'admin' as const };
+    const first = service.testSource(admin, 7);
+    const second = service.testSource(admin, 7);
+    for (let i = 0; i < 20 && releases.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(releases).toHaveLength(2);
+    const busy = '2 connection checks are already running on this server; try again in a moment';
+    await expect(service.testSource(admin, 7)).rejects.toEqual(new UnavailableError(busy));
+    releases.shift()!();
+    expect((await first).ok).toBe(true);
+    const third = service.testSource(admin, 7);
+    for (let i = 0; i < 20 && releases.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(releases).toHaveLength(2);
+    releases.splice(0).forEach((release) => release());
+    expect([(await second).ok, (await third).ok]).toEqual([true, true]);
+    expect(events.map((e) => [e.outcome, e.details.kind ?? null])).toEqual([['failure', 'busy'], ['success', null], ['success', null], ['success', null]]);
   });
 });

@@ -117,6 +117,8 @@ export interface SourceCheckOptions {
   now?: () => number;
   /** Where an unexpected (non-Firebird) failure of a check is reported. */
   onError?: (err: unknown, context: string) => void;
+  /** Checks running at once in this process (default 4); more answer 503, so buttons cannot flood the Firebird server. */
+  maxConcurrent?: number;
 }
 
 /** The audit entry of one check. */
@@ -146,6 +148,8 @@ export class SourceCheckService {
   private readonly limits: ProbeLimits;
   private readonly now: () => number;
   private readonly onError: (err: unknown, context: string) => void;
+  private readonly maxConcurrent: number;
+  private running = 0;
 
   constructor(
     private readonly repos: Pick<Repositories, 'sources' | 'scripts'>,
@@ -158,6 +162,7 @@ export class SourceCheckService {
     this.limits = { connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_LIMITS.connectTimeoutMs, readTimeoutMs: options.readTimeoutMs ?? DEFAULT_LIMITS.readTimeoutMs };
     this.now = options.now ?? (() => performance.now());
     this.onError = options.onError ?? ((err, context) => console.error(`${context}: ${(err as Error)?.stack ?? String(err)}`));
+    this.maxConcurrent = options.maxConcurrent ?? 4;
   }
 
   /** "Test connection": attach with the source's saved settings and password, read the server version, detach. */
@@ -193,7 +198,7 @@ export class SourceCheckService {
   private async connect(actor: Actor, entry: CheckEntry, probe: FirebirdProbe, source: Source, password: string, details: Record<string, unknown>): Promise<ConnectionTestResult> {
     const started = this.now();
     try {
-      const info = await probe.serverInfo(sourceSpecOf(source), password, this.limits);
+      const info = await this.slot(() => probe.serverInfo(sourceSpecOf(source), password, this.limits));
       const elapsedMs = this.elapsedSince(started);
       const message = `Connected to Firebird ${info.serverVersion} at ${source.host}:${source.port} as ${source.user}, database ${info.databaseName}`;
       await this.audit.record(actor, { ...entry, details: { name: source.name, ...details, elapsedMs, serverVersion: info.serverVersion } });
@@ -201,6 +206,7 @@ export class SourceCheckService {
     } catch (err) {
       const failure = this.failure(err, started);
       await this.audit.record(actor, { ...entry, outcome: 'failure', details: { name: source.name, ...details, elapsedMs: failure.elapsedMs, kind: failure.kind, error: failure.message } });
+      if (err instanceof ChecksBusy) throw new UnavailableError(err.message);
       return failure;
     }
   }
@@ -219,7 +225,7 @@ export class SourceCheckService {
     const { probe, password } = await this.prepare(actor, entry, source);
     const started = this.now();
     try {
-      const data = await probe.preview(sourceSpecOf(source), password, { name: script.name, sql: script.sql, keyColumns: script.keyColumns }, PREVIEW_ROWS, this.limits);
+      const data = await this.slot(() => probe.preview(sourceSpecOf(source), password, { name: script.name, sql: script.sql, keyColumns: script.keyColumns }, PREVIEW_ROWS, this.limits));
       const elapsedMs = this.elapsedSince(started);
       const message = `${data.rows.length === 0 ? 'No rows' : data.rows.length === 1 ? 'The first row' : `The first ${data.rows.length} rows`} of script "${script.name}" (${data.columns.length} columns) from source "${source.name}"`;
       await this.audit.record(actor, { ...entry, details: { name: script.name, sourceId: source.id, elapsedMs, rows: data.rows.length } });
@@ -227,6 +233,7 @@ export class SourceCheckService {
     } catch (err) {
       const failure = this.failure(err, started);
       await this.audit.record(actor, { ...entry, outcome: 'failure', details: { name: script.name, sourceId: source.id, elapsedMs: failure.elapsedMs, kind: failure.kind, error: failure.message } });
+      if (err instanceof ChecksBusy) throw new UnavailableError(err.message);
       return { ...failure, columns: [], rows: [] };
     }
   }
@@ -258,8 +265,20 @@ export class SourceCheckService {
     return { probe: this.probe, password };
   }
 
+  /** Runs one Firebird call within the concurrency limit. */
+  private async slot<T>(call: () => Promise<T>): Promise<T> {
+    if (this.running >= this.maxConcurrent) throw new ChecksBusy(this.maxConcurrent);
+    this.running++;
+    try {
+      return await call();
+    } finally {
+      this.running--;
+    }
+  }
+
   private failure(err: unknown, started: number): CheckResult & { ok: false } {
     const elapsedMs = this.elapsedSince(started);
+    if (err instanceof ChecksBusy) return { ok: false, message: err.message, elapsedMs, kind: 'busy' };
     // Probe failures carry the extractor's message (already free of the password); anything else is a bug.
     if (err instanceof ProbeFailure) return { ok: false, message: err.message, elapsedMs, kind: err.kind, ...(err.hint ? { hint: err.hint } : {}) };
     this.onError(err, 'catalog check');
@@ -268,5 +287,12 @@ export class SourceCheckService {
 
   private elapsedSince(started: number): number {
     return Math.round(this.now() - started);
+  }
+}
+
+/** Too many checks at once in this process: the request is answered 503 (after its audit event). */
+class ChecksBusy extends Error {
+  constructor(limit: number) {
+    super(`${limit} connection checks are already running on this server; try again in a moment`);
   }
 }
