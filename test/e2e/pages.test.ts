@@ -220,7 +220,7 @@ test('a slow ad-hoc run from the Run page: the viewer sees it without Stop, the 
 
   // The viewer: same execution, no Stop; no Run buttons anywhere.
   await viewer.goto(`${cp.url}/executions/${id}`);
-  expect(await viewer.textContent('#status')).toBe('running');
+  expect([await viewer.textContent('#status'), await viewer.locator('#error').textContent({ timeout: 100 }).catch(() => null)]).toEqual(['running', null]);
   expect(await viewer.locator('#stop').count()).toBe(0);
   await viewer.goto(`${cp.url}/schedules`);
   expect(await viewer.locator('#schedules tbody tr').count()).toBe(4);
