@@ -75,23 +75,32 @@ function jsonValue(value: Exclude<CellValue, null>): string {
 }
 
 /**
- * The JSON key prefix of every column, computed once per column list (an object and
- * JSON.stringify per row cost more than the rest of the encoding).
+ * Column types whose decoded text never needs JSON escaping (digits, '-', '.', ':', 'T'): exact
+ * decimals and wall-clock values are quoted as they are, without JSON.stringify.
  */
-const keyPrefixes = new WeakMap<readonly Column[], string[]>();
+const PLAIN_TEXT_TYPES = new Set<SourceColumn['type']>(['BIGINT', 'INT128', 'NUMERIC', 'DATE', 'TIME', 'TIMESTAMP']);
+
+interface LineEncoding {
+  /** `"name":` per column, computed once per column list (an object and JSON.stringify per row cost more than the rest). */
+  keys: string[];
+  plainText: boolean[];
+}
+const encodings = new WeakMap<readonly Column[], LineEncoding>();
 
 /** One NDJSON line (with "\n") of a row; NULL cells are omitted, which BigQuery reads as NULL. */
 export function ndjsonLine(columns: readonly Column[], row: Row): string {
-  let keys = keyPrefixes.get(columns);
-  if (!keys) {
-    keys = columns.map((c) => `${JSON.stringify(c.name)}:`);
-    keyPrefixes.set(columns, keys);
+  let encoding = encodings.get(columns);
+  if (!encoding) {
+    encoding = { keys: columns.map((c) => `${JSON.stringify(c.name)}:`), plainText: columns.map((c) => PLAIN_TEXT_TYPES.has(c.type)) };
+    encodings.set(columns, encoding);
   }
+  const { keys, plainText } = encoding;
   let line = '';
   for (let i = 0; i < keys.length; i++) {
     const value = row[i];
     if (value === null || value === undefined) continue;
-    line += `${line === '' ? '{' : ','}${keys[i]}${jsonValue(value)}`;
+    const json = plainText[i] && typeof value === 'string' ? `"${value}"` : typeof value === 'number' && Number.isFinite(value) ? String(value) : jsonValue(value);
+    line += `${line === '' ? '{' : ','}${keys[i]}${json}`;
   }
   return line === '' ? '{}\n' : `${line}}\n`;
 }

@@ -15,6 +15,7 @@ import type { Row, SourceColumn } from '../columns.js';
 import { ExtractionError } from '../errors.js';
 import { classifyAttachError, classifyQueryError } from './firebird-errors.js';
 import { describeWireColumn, installExactDecoders, needsNormalizing, normalizeValue, UnsupportedColumnType, type WireColumn } from './firebird-types.js';
+import { installFastArc4 } from './fast-arc4.js';
 import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, type ConnectionCharset } from './text-decoding.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -61,6 +62,7 @@ export class FirebirdSource {
   /** Attaches and starts the read-only snapshot transaction. */
   static async open(spec: SourceSpec, password: string, scriptName: string): Promise<FirebirdSource> {
     const charset = connectionCharset(spec);
+    installFastArc4();
     const options: Options = {
       host: spec.host,
       port: spec.port,
