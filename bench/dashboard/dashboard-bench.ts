@@ -76,6 +76,11 @@ const CASES: Case[] = [
     filter: { from: new Date('2024-05-31T22:00:00Z'), to: new Date('2024-06-30T22:00:00Z') },
   },
   {
+    name: 'failed+scheduled+2025 H1',
+    query: { status: 'failed', kind: 'scheduled', from: '2025-01-01', to: '2025-06-30' },
+    filter: { status: 'failed', kind: 'scheduled', from: new Date('2024-12-31T23:00:00Z'), to: new Date('2025-06-30T22:00:00Z') },
+  },
+  {
     name: 'failed+sched 10+scheduled+2025 H1',
     query: { status: 'failed', scheduleId: '10', kind: 'scheduled', from: '2025-01-01', to: '2025-06-30' },
     filter: { status: 'failed', scheduleId: 10, kind: 'scheduled', from: new Date('2024-12-31T23:00:00Z'), to: new Date('2025-06-30T22:00:00Z') },
