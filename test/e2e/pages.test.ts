@@ -301,5 +301,16 @@ test('dashboard: filters round-trip through the URL, Older/Newer give exact ids,
   expect((await cellsOf(page, newId))[1]).toBe('pending');
   expect((await cellsOf(page, historyIds[1]!))[1]).toBe('failed');
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+  // A phone-sized screen: the navigation collapses behind the toggler, which the keyboard opens.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${cp.url}/schedules`);
+  const schedulesLink = page.locator('nav .nav-link', { hasText: 'Schedules' });
+  expect(await schedulesLink.isVisible()).toBe(false);
+  await page.focus('.navbar-toggler');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#main-nav.show');
+  expect(await schedulesLink.isVisible()).toBe(true);
+  await page.screenshot({ path: join(ARTIFACTS, 'schedules-narrow.png'), fullPage: true });
   expect(cspViolations).toEqual([]);
 }, 120_000);
