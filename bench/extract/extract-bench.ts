@@ -7,6 +7,9 @@
 //   (b') the same with the wire unencrypted (source wireCrypt "disabled", allowed by WireCrypt = Enabled)
 //   (c)  the extractor loading the Postgres destination (throwaway PostgreSQL 15 cluster, COPY)
 // --job-ms N  the fake BigQuery keeps each load job RUNNING for N ms (BigQuery takes seconds per job).
+// --only-b  measures only (a) and (b) (quick iterations).
+// --cpu-prof DIR  runs the (b) child with `node --cpu-prof --cpu-prof-dir DIR` (summarise with
+//          `node dist/bench/extract/cpu-profile-summary.js DIR/<file>.cpuprofile`).
 // --big N  repeats (b) on an N-row table of the same shape: peak RSS must stay within 10 %.
 // --c08 N  C08: N rows of ~1 KB (BIGINT id + VARCHAR(1000)) through (b) with a 512 MiB heap limit;
 //          peak RSS must stay under 400 MiB.
@@ -48,6 +51,15 @@ interface Measurement {
   cpuSeconds: number;
   rowsPerSecond: number;
   peakRssMiB: number;
+}
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+
+function stringArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 function arg(name: string): number | undefined {
@@ -213,11 +225,18 @@ async function main(): Promise<void> {
     const isql = runIsql(database, rows);
     results.push(isql);
     const payload = await withFakeBigQuery(async (fake) => {
-      const m = await runChild('(b) extractor -> BigQuery load jobs', 'bigquery', database, BENCH_SELECT, rows, fake.endpoint);
+      const profileDir = stringArg('cpu-prof');
+      const m = await runChild('(b) extractor -> BigQuery load jobs', 'bigquery', database, BENCH_SELECT, rows, fake.endpoint, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
       lines.push(`(b) uploaded ${(fake.bytesUploaded() / 1e6).toFixed(1)} MB NDJSON in ${fake.loadJobs()} load jobs (largest ${(fake.largestUpload() / 1e6).toFixed(2)} MB), ${fake.rowsLoaded()} rows`);
       return m;
     });
     results.push(payload);
+    if (flag('only-b')) {
+      print(results);
+      for (const line of lines) process.stdout.write(`${line}\n`);
+      process.stdout.write(`ratio (b)/(a) = ${(payload.rowsPerSecond / isql.rowsPerSecond).toFixed(2)} (wall), ${(isql.cpuSeconds / payload.cpuSeconds).toFixed(2)} (CPU)\n`);
+      return;
+    }
     const plain = await withFakeBigQuery((fake) => runChild("(b') same, wire unencrypted", 'bigquery-plain', database, BENCH_SELECT, rows, fake.endpoint));
     results.push(plain);
     results.push(await runChild('(c) extractor -> postgres (COPY)', 'postgres', database, BENCH_SELECT, rows, postgres.url));
