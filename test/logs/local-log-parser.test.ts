@@ -8,7 +8,7 @@ const captured = [
   '',
   '{"severity":"WARNING","message":"slow batch","time":"2026-03-01T10:00:05.000Z","rowsRead":5000,"logging.googleapis.com/trace":"projects/p/traces/t"}',
   '{"severity":"ERROR","message":"load failed","time":"2026-03-01T10:00:09.000Z"}',
-  '{"summary":true,"status":"failed","rowsRead":5000,"rowsWritten":0}',
+  '{"summary":true,"status":"failed","rowsRead":5000,"rowsWritten":0,"finishedAt":"2026-03-01T10:00:09.500Z","error":{"kind":"destination","message":"load job failed"}}',
   '{ not json',
 ].join('\n');
 
@@ -19,17 +19,32 @@ test('Cloud Logging JSON lines map to LogLines; labels and trace are dropped; ot
     { time: '2026-03-01T10:00:05.000Z', severity: 'WARNING', message: 'slow batch', fields: { rowsRead: 5000 } },
     { time: '2026-03-01T10:00:09.000Z', severity: 'ERROR', message: 'load failed' },
     {
-      time: '',
-      severity: 'INFO',
-      message: '{"summary":true,"status":"failed","rowsRead":5000,"rowsWritten":0}',
-      fields: { summary: true, status: 'failed', rowsRead: 5000, rowsWritten: 0 },
+      time: '2026-03-01T10:00:09.500Z',
+      severity: 'ERROR',
+      message: 'run summary: failed, 5000 rows read, 0 written — destination: load job failed',
+      fields: { summary: true, status: 'failed', rowsRead: 5000, rowsWritten: 0, finishedAt: '2026-03-01T10:00:09.500Z', error: { kind: 'destination', message: 'load job failed' } },
     },
     { time: '', severity: 'INFO', message: '{ not json' },
   ]);
 });
 
+test('a succeeded run summary reads as a sentence at INFO; a stopped one at WARNING', () => {
+  const lines = parseLogLines([
+    '{"summary":true,"status":"succeeded","rowsRead":33,"rowsWritten":33,"startedAt":"2026-12-04T07:43:01.725Z","finishedAt":"2026-12-04T07:43:01.823Z"}',
+    '{"summary":true,"status":"stopped","rowsRead":10,"rowsWritten":0,"finishedAt":"2026-12-04T07:44:00.000Z"}',
+  ]);
+  expect(lines.map((l) => [l.time, l.severity, l.message])).toEqual([
+    ['2026-12-04T07:43:01.823Z', 'INFO', 'run summary: succeeded, 33 rows read, 33 written'],
+    ['2026-12-04T07:44:00.000Z', 'WARNING', 'run summary: stopped, 10 rows read, 0 written'],
+  ]);
+});
+
 test('severity filter keeps lines at or above the minimum (plain text counts as INFO)', () => {
-  expect(parseLogLines(captured, { minSeverity: 'WARNING' }).map((line) => line.message)).toEqual(['slow batch', 'load failed']);
+  expect(parseLogLines(captured, { minSeverity: 'WARNING' }).map((line) => line.message)).toEqual([
+    'slow batch',
+    'load failed',
+    'run summary: failed, 5000 rows read, 0 written — destination: load job failed',
+  ]);
   expect(parseLogLines(captured, { minSeverity: 'INFO' })).toHaveLength(6);
 });
 

@@ -25,12 +25,31 @@ export function parseLogLine(raw: string): LogLine {
   if (!entry) return { time: '', severity: 'INFO', message: text };
   const fields = Object.fromEntries(Object.entries(entry).filter(([key]) => !OWN_KEYS.has(key)));
   const hasFields = Object.keys(fields).length > 0;
+  if (entry.summary === true && typeof entry.message !== 'string') return summaryLine(entry, hasFields ? fields : undefined);
   return {
     time: typeof entry.time === 'string' ? entry.time : '',
     severity: normalizeSeverity(entry.severity),
-    // A JSON object without a message (e.g. the run summary line) still shows its content.
+    // A JSON object without a message still shows its content.
     message: typeof entry.message === 'string' ? entry.message : text,
     ...(hasFields ? { fields } : {}),
+  };
+}
+
+/**
+ * The extractor's last line is its run summary (jobs/contract summary.ts), a bare JSON object made
+ * for machines; people reading the log get a sentence, at the time the run finished, with a
+ * severity that lets an ERROR filter find a failed run. The fields stay for scripts.
+ */
+function summaryLine(entry: Record<string, unknown>, fields: Record<string, unknown> | undefined): LogLine {
+  const status = typeof entry.status === 'string' ? entry.status : 'unknown';
+  const error = typeof entry.error === 'object' && entry.error !== null ? (entry.error as { kind?: unknown; message?: unknown }) : null;
+  const cause = error && typeof error.message === 'string' ? ` — ${typeof error.kind === 'string' ? `${error.kind}: ` : ''}${error.message}` : '';
+  const severity = entry.severity !== undefined ? normalizeSeverity(entry.severity) : status === 'succeeded' ? 'INFO' : status === 'stopped' ? 'WARNING' : 'ERROR';
+  return {
+    time: typeof entry.finishedAt === 'string' ? entry.finishedAt : typeof entry.time === 'string' ? entry.time : '',
+    severity,
+    message: `run summary: ${status}, ${String(entry.rowsRead ?? '?')} rows read, ${String(entry.rowsWritten ?? '?')} written${cause}`,
+    ...(fields ? { fields } : {}),
   };
 }
 
