@@ -159,6 +159,8 @@ export async function createControlPlane(config: Config, overrides: ControlPlane
     },
     async start() {
       await runtime.start();
+      // One process schedules everything with the local runtime: it is the leader (an alert on "no leader" stays quiet).
+      if (runtime.kind === 'local') metrics.setLeader(true);
       const report = await runtime.reconcile(await services.schedules.deployments());
       const abandoned = await services.executions.failNeverStarted();
       log.info(`runtime ${runtime.kind} started: schedules ${JSON.stringify(report)}, abandoned pending runs marked failed: ${abandoned}`);

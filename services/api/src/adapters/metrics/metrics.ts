@@ -118,7 +118,7 @@ export function createMetrics(options: MetricsOptions = {}): ControlPlaneMetrics
   });
   const leader = new Gauge({
     name: `${METRIC_PREFIX}leader`,
-    help: '1 while this replica holds the leader lease (reconciles and watches), else 0.',
+    help: '1 while this replica holds the leader lease (reconciles and watches), else 0; always 1 with the local runtime.',
     registers: [registry],
   });
   leader.set(0);
