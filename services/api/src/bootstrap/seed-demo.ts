@@ -23,6 +23,11 @@ const SCRIPTS = [
   { name: 'CUSTOMER', sql: 'SELECT CUST_NO, CUSTOMER, CONTACT_FIRST, CONTACT_LAST, PHONE_NO, ADDRESS_LINE1, ADDRESS_LINE2, CITY, STATE_PROVINCE, COUNTRY, POSTAL_CODE, ON_HOLD FROM CUSTOMER', table: 'customer' },
 ];
 
+const DEMO_GRANTEES = [
+  { email: 'operator@example.com', name: 'Otto Operator', role: 'operator' },
+  { email: 'viewer@example.com', name: 'Vera Viewer', role: 'viewer' },
+] as const;
+
 export interface SeedReport {
   created: string[];
   kept: string[];
@@ -56,12 +61,27 @@ export async function seedDemo(services: Services, settings: DemoSettings): Prom
     }),
   );
   let employee: { script: { id: number }; destination: { id: number } } | undefined;
+  const samples: { script: { id: number }; destination: { id: number } }[] = [];
   for (const item of SCRIPTS) {
     const script = await ensure('script', item.name, () => catalog.listScripts(SEEDER), () => catalog.createScript(SEEDER, { name: item.name, sourceId: source.id, sql: item.sql }));
     const destination = await ensure('destination', `postgres etl_demo.${item.table}`, () => catalog.listDestinations(SEEDER), () =>
       catalog.createDestination(SEEDER, { name: `postgres etl_demo.${item.table}`, kind: 'postgres', schema: 'public', table: item.table, writeMode: 'truncate', connectionUrl: settings.destinationUrl }),
     );
+    samples.push({ script, destination });
     if (item.name === 'EMPLOYEE') employee = { script, destination };
+  }
+  const sample = { sourceIds: [source.id], scriptIds: samples.map((s) => s.script.id), destinationIds: samples.map((s) => s.destination.id) };
+  // The dev IdP's first operator and viewer may use the sample from their first sign-in (the
+  // second ones start with nothing, to show per-user permissions). Only accounts the seed creates
+  // are granted: a later change by an admin is never undone by running the seed again.
+  for (const person of DEMO_GRANTEES) {
+    const user = await services.users.provision(SEEDER, person);
+    if (!user) {
+      report.kept.push(`user ${person.email}`);
+      continue;
+    }
+    await services.permissions.setGrants(SEEDER, user.id, sample);
+    report.created.push(`user ${person.email} (${person.role}, granted the sample)`);
   }
   await ensure('schedule', 'EMPLOYEE every minute', () => schedules.list(SEEDER), () =>
     schedules.create(SEEDER, {

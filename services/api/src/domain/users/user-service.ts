@@ -97,6 +97,23 @@ export class UserService {
     return user;
   }
 
+  /**
+   * An account made before its owner's first sign-in, so an admin can grant it permissions in
+   * advance (the local demo's seed does this for the dev IdP's users). Returns null when the email
+   * is already known: provisioning never changes an existing account. The role is re-applied
+   * from the IdP groups at sign-in, as for everyone.
+   */
+  async provision(actor: Actor, input: { email: string; name: string; role: Role }): Promise<User | null> {
+    const email = input.email.trim().toLowerCase();
+    await this.audit.authorize(actor, 'users.manage', { action: 'user.create', targetType: 'user', details: { email } });
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationError('Email must look like name@example.com', 'email');
+    if (!ROLES.includes(input.role)) throw new ValidationError(`Role must be one of ${ROLES.join(', ')}`, 'role');
+    if (await this.users.findByEmail(email)) return null;
+    const user = await this.users.create({ email, name: input.name, role: input.role, active: true, lastLoginAt: null });
+    await this.audit.record(actor, { action: 'user.create', targetType: 'user', targetId: user.id, details: { email, role: user.role } });
+    return user;
+  }
+
   async signOut(actor: Actor): Promise<void> {
     await this.audit.record(actor, { action: 'user.sign-out', targetType: 'user', targetId: actor.userId });
   }
