@@ -10,10 +10,8 @@ import { createSample, type SampleIds } from '../api/support/catalog.js';
 import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
 import { signIn } from '../api/support/sign-in.js';
 import { firebird } from '../support/firebird.js';
+import { ARTIFACTS, CHROMIUM_ARGS, recordCspViolations, signInThroughDevIdp } from '../support/browser.js';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 let cp: TestControlPlane;
 let context: BrowserContext;
@@ -30,16 +28,9 @@ beforeAll(async () => {
   profile = mkdtempSync(join(tmpdir(), 'etl-chromium-'));
   context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timezoneId: 'UTC' });
   page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  recordCspViolations(page, cspViolations);
   await page.goto(`${cp.url}/catalog`);
-  await page.fill('input[name=login]', 'admin@example.com');
-  await page.fill('input[name=password]', 'any');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${cp.url}/catalog`, { timeout: 10_000 });
+  await signInThroughDevIdp(page, 'admin@example.com', `${cp.url}/catalog`);
 }, 120_000);
 
 afterAll(async () => {

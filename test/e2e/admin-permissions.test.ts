@@ -9,10 +9,8 @@ import { createSample, type SampleIds } from '../api/support/catalog.js';
 import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
 import { signIn } from '../api/support/sign-in.js';
 import { grantAll, userIdOf } from '../authz/support/world.js';
+import { ARTIFACTS, CHROMIUM_ARGS, recordCspViolations, signInThroughDevIdp } from '../support/browser.js';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const DESTINATION_URL = 'postgres://nobody:secret@127.0.0.1:1/none';
 
 let cp: TestControlPlane;
@@ -25,16 +23,9 @@ const cspViolations: string[] = [];
 async function signInAs(login: string, path: string): Promise<Page> {
   const context = await browser.newContext({ timezoneId: 'America/Sao_Paulo' }); // own cookie jar per person
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  recordCspViolations(page, cspViolations);
   await page.goto(`${cp.url}${path}`);
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', 'any');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${cp.url}${path}`, { timeout: 10_000 });
+  await signInThroughDevIdp(page, login, `${cp.url}${path}`);
   return page;
 }
 

@@ -10,10 +10,8 @@ import { createSample, SLOW_SQL } from '../api/support/catalog.js';
 import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
 import { ManualClock } from '../api/support/manual-clock.js';
 import { signIn } from '../api/support/sign-in.js';
+import { ARTIFACTS, CHROMIUM_ARGS, recordCspViolations, signInThroughDevIdp } from '../support/browser.js';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 let cp: TestControlPlane;
 let context: BrowserContext;
@@ -42,20 +40,11 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
   // "Run now" and "Stop" ask for confirmation (window.confirm): say yes.
   page.on('dialog', (dialog) => void dialog.accept());
   const cspViolations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  recordCspViolations(page, cspViolations);
 
   await page.goto(`${cp.url}/schedules`);
   // Not signed in: the app sends us to the provider's login form.
-  await page.fill('input[name=login]', 'operator@example.com');
-  await page.fill('input[name=password]', 'any');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${cp.url}/schedules`, { timeout: 10_000 }).catch(async (err: Error) => {
-    throw new Error(`${err.message}; at ${page.url()}: ${(await page.textContent('body'))?.slice(0, 500)}`);
-  });
+  await signInThroughDevIdp(page, 'operator@example.com', `${cp.url}/schedules`);
   expect(await page.textContent('nav')).toContain('operator@example.com (operator)');
 
   await page.click('text=Run now');

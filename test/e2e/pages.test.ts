@@ -15,10 +15,8 @@ import { createSample, SLOW_SQL, type SampleIds } from '../api/support/catalog.j
 import { startTestControlPlane, type TestControlPlane } from '../api/support/control-plane.js';
 import { ManualClock } from '../api/support/manual-clock.js';
 import { signIn } from '../api/support/sign-in.js';
+import { ARTIFACTS, CHROMIUM_ARGS, recordCspViolations, signInThroughDevIdp } from '../support/browser.js';
 
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 // Schedules fire by this clock (and previews start from it): a week before Berlin's clocks jump.
 const clock = new ManualClock(new Date('2026-03-20T12:00:00Z'));
@@ -38,19 +36,12 @@ async function signInAs(login: 'admin' | 'operator' | 'viewer', timezoneId: stri
   // set it up front where the test does not look at that reload.
   if (presetZone) await context.addCookies([{ name: 'tz', value: encodeURIComponent(timezoneId), url: cp.url }]);
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  recordCspViolations(page, cspViolations);
   page.on('pageerror', (err) => cspViolations.push(`page error: ${err.message}`));
   // Run now, Stop and Delete ask first: say yes.
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(`${cp.url}/`);
-  await page.fill('input[name=login]', `${login}@example.com`);
-  await page.fill('input[name=password]', 'any');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=prompt][value=consent]', { state: 'attached' });
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${cp.url}/`, { timeout: 10_000 });
+  await signInThroughDevIdp(page, `${login}@example.com`, `${cp.url}/`);
   return page;
 }
 
