@@ -154,6 +154,11 @@ describe('against a running control plane', () => {
     expect(execution).toMatchObject({ id, scheduleId, status: 'succeeded', trigger: 'manual', rowsWritten: 42 });
     const list = json<{ items: { id: number }[] }>(await cli(['executions', 'list', '--schedule', String(scheduleId), '--status', 'succeeded', '-o', 'json']));
     expect(list.items.map((e) => e.id)).toEqual([id]);
+    // The run is "manual" (run now on a schedule), created within the last hour: kind and time range pass through.
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const byKind = async (kind: string) => json<{ items: { id: number }[] }>(await cli(['executions', 'list', '--schedule', String(scheduleId), '--kind', kind, '--from', since, '-o', 'json'])).items.map((e) => e.id);
+    expect([await byKind('manual'), await byKind('scheduled')]).toEqual([[id], []]);
+    expect(json(await cli(['executions', 'list', '--to', since, '-o', 'json']))).toEqual({ items: [], nextBefore: null });
     const table = await cli(['executions', 'list', '--schedule', String(scheduleId)]);
     expect(table.stdout).toMatch(new RegExp(`\\n${id}\\s+${scheduleId}\\s+succeeded\\s+manual\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\s+\\d+\\.\\d s\\s+42`));
   }, 120_000);

@@ -230,3 +230,43 @@ describe('filters', () => {
     expect(idsOf(none.html)).toEqual([]);
   });
 });
+
+describe('the same filters through GET /api/v1/executions', () => {
+  const ids = async (query: Record<string, string | number>) => {
+    const res = await operator.agent.get('/api/v1/executions').query(query);
+    expect(res.status).toBe(200);
+    return res.body as { items: { id: number }[]; nextBefore: number | null; nextAfter?: number | null };
+  };
+
+  test('kind, an ISO time range [from, to) and paging both ways give exactly the rows the operator may see', async () => {
+    expect((await ids({ kind: 'manual', limit: 200 })).items.map((e) => e.id)).toEqual(visible((e) => e.kind === 'manual'));
+    // 2026-05-02 00:00 UTC (i = 24) up to, not including, 10:00 UTC (i = 34); the offset form names the same instant.
+    const inRange = visible((e) => e.i >= 24 && e.i < 34);
+    expect((await ids({ from: '2026-05-02', to: '2026-05-02T07:00:00-03:00', limit: 200 })).items.map((e) => e.id)).toEqual(inRange);
+
+    const all = visible();
+    const first = await ids({ limit: 50 });
+    expect(first.items.map((e) => e.id)).toEqual(all.slice(0, 50));
+    expect(first.nextBefore).toBe(all[49]);
+    const second = await ids({ limit: 50, before: first.nextBefore! });
+    expect(second.items.map((e) => e.id)).toEqual(all.slice(50, 100));
+    // Back towards newer runs from the second page's newest row: the first page again.
+    const back = await ids({ limit: 50, after: all[50]! });
+    expect([back.items.map((e) => e.id), back.nextBefore, back.nextAfter]).toEqual([all.slice(0, 50), all[49], null]);
+    // The oldest page says there is nothing older.
+    const oldest = await ids({ limit: 50, before: all[all.length - 11]! });
+    expect([oldest.items.map((e) => e.id), oldest.nextBefore]).toEqual([all.slice(-10), null]);
+  });
+
+  test('bad values answer 422 naming the field', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ kind: 'nightly' }, 'kind must be one of scheduled, manual, ad-hoc'],
+      [{ from: '02/05/2026' }, 'from must be an ISO 8601 date or date-time, e.g. 2024-06-01 or 2024-06-01T00:00:00-03:00'],
+      [{ from: '2026-05-03', to: '2026-05-02' }, 'to must be later than from'],
+    ];
+    for (const [query, message] of cases) {
+      const res = await operator.agent.get('/api/v1/executions').query(query);
+      expect([res.status, res.body.error?.message]).toEqual([422, message]);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** `etl-monitor run`, `stop`, `executions list|get` and `logs [--follow]`. */
 import type { Argv } from 'yargs';
-import { EXECUTION_STATUSES, type Execution } from '../../../domain/model.js';
+import { EXECUTION_KINDS, EXECUTION_STATUSES, type Execution } from '../../../domain/model.js';
 import { handler, positiveId, type CommandContext, type GlobalArgs } from '../client/context.js';
 import { EXIT, exitForRun } from '../client/exit-codes.js';
 import { printLogs } from '../client/follow.js';
@@ -83,10 +83,15 @@ export function executionsCommand(y: Argv): Argv {
             c
               .option('status', { choices: EXECUTION_STATUSES, describe: 'Only this status' })
               .option('schedule', { type: 'number', describe: 'Only this schedule' })
+              .option('kind', { choices: EXECUTION_KINDS, describe: 'Only runs fired by the cron, run now on a schedule, or ad hoc' })
+              .option('from', { type: 'string', describe: 'Created at or after (ISO 8601, e.g. 2024-06-01 or 2024-06-01T00:00:00-03:00)' })
+              .option('to', { type: 'string', describe: 'Created before (ISO 8601, exclusive)' })
               .option('limit', { type: 'number', default: 50, describe: 'At most this many (max 200)' })
               .option('before', { type: 'number', describe: 'Ids below this (next page)' }),
-          handler<GlobalArgs & { status?: string; schedule?: number; limit: number; before?: number }>(async (args, { api, out }) => {
-            const page = await api.get<{ items: ExecutionJson[]; nextBefore: number | null }>('/executions', { status: args.status, scheduleId: args.schedule, limit: args.limit, before: args.before });
+          handler<GlobalArgs & { status?: string; schedule?: number; kind?: string; from?: string; to?: string; limit: number; before?: number }>(async (args, { api, out }) => {
+            const page = await api.get<{ items: ExecutionJson[]; nextBefore: number | null }>('/executions', {
+              status: args.status, scheduleId: args.schedule, kind: args.kind, from: args.from, to: args.to, limit: args.limit, before: args.before,
+            });
             out.rows(page.items, COLUMNS, page);
             if (out.format === 'table' && page.nextBefore) console.log(`(more: --before ${page.nextBefore})`);
           }),

@@ -3,7 +3,9 @@
  * JSON. Validation, authorization and every rule live in the domain.
  */
 import express, { type Request, type Router } from 'express';
-import { EXECUTION_STATUSES, type Execution, type ExecutionStatus } from '../../../domain/model.js';
+import { DateTime } from 'luxon';
+import { EXECUTION_KINDS, EXECUTION_STATUSES, type Execution, type ExecutionKind, type ExecutionStatus } from '../../../domain/model.js';
+import type { ExecutionFilter } from '../../../domain/ports.js';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import type { Services } from '../../../domain/services.js';
 import { parseId, type Input } from '../../../domain/validation.js';
@@ -29,19 +31,38 @@ export function executionJson(e: Execution) {
   return { ...e, durationMs };
 }
 
-export function executionFilter(query: Request['query']) {
+/** An ISO 8601 instant (`2024-06-01T00:00:00-03:00`, or a date alone = that day's start in UTC). */
+function instant(value: unknown, field: string): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = typeof value === 'string' ? DateTime.fromISO(value, { zone: 'UTC' }) : null;
+  if (!parsed?.isValid) throw new ValidationError(`${field} must be an ISO 8601 date or date-time, e.g. 2024-06-01 or 2024-06-01T00:00:00-03:00`, field);
+  return parsed.toJSDate();
+}
+
+/** GET /executions filters: status, schedule, kind, creation time range [from, to), keyset cursor. */
+export function executionFilter(query: Request['query']): ExecutionFilter & { limit: number } {
   const status = typeof query.status === 'string' && query.status !== '' ? query.status : undefined;
   if (status && !(EXECUTION_STATUSES as readonly string[]).includes(status)) {
     throw new ValidationError(`status must be one of ${EXECUTION_STATUSES.join(', ')}`, 'status');
   }
+  const kind = typeof query.kind === 'string' && query.kind !== '' ? query.kind : undefined;
+  if (kind && !(EXECUTION_KINDS as readonly string[]).includes(kind)) throw new ValidationError(`kind must be one of ${EXECUTION_KINDS.join(', ')}`, 'kind');
+  const from = instant(query.from, 'from');
+  const to = instant(query.to, 'to');
+  if (from && to && to <= from) throw new ValidationError('to must be later than from', 'to');
   const scheduleId = query.scheduleId ? parseId(query.scheduleId) : null;
   const before = query.before ? parseId(query.before) : null;
+  const after = !before && query.after ? parseId(query.after) : null;
   const limitRaw = Number(query.limit ?? 50);
   const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
   return {
     ...(status ? { status: status as ExecutionStatus } : {}),
     ...(scheduleId ? { scheduleId } : {}),
+    ...(kind ? { kind: kind as ExecutionKind } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
     ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
     limit,
   };
 }
@@ -150,9 +171,18 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
 
   router.get('/executions', async (req, res) => {
     const filter = executionFilter(req.query);
-    const items = await executions.list(actorOf(req), filter);
+    // One row more than asked tells whether another page exists in the paging direction.
+    const rows = await executions.list(actorOf(req), { ...filter, limit: filter.limit + 1 });
+    const more = rows.length > filter.limit;
+    // `after` pages towards newer runs (rows come newest first, the extra one on top).
+    const items = filter.after ? rows.slice(more ? 1 : 0) : rows.slice(0, filter.limit);
     const last = items[items.length - 1];
-    res.json({ items: items.map(executionJson), nextBefore: items.length === filter.limit && last ? last.id : null });
+    const first = items[0];
+    res.json({
+      items: items.map(executionJson),
+      nextBefore: filter.after ? (last ? last.id : null) : more && last ? last.id : null,
+      ...(filter.after ? { nextAfter: more && first ? first.id : null } : {}),
+    });
   });
   router.post('/executions', async (req, res) => {
     const execution = await executions.runAdHoc(actorOf(req), body(req));

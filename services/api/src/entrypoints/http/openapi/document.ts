@@ -3,7 +3,7 @@
  * (the routes are plain Express) and kept honest by test/api-v1/openapi.test.ts, which walks the
  * real router and fails when a route is missing here or a documented one does not exist.
  */
-import { EXECUTION_STATUSES } from '../../../domain/model.js';
+import { EXECUTION_KINDS, EXECUTION_STATUSES } from '../../../domain/model.js';
 import { ROLES } from '../../../domain/auth/actor.js';
 import { ACTIONS } from '../../../domain/users/user-directory.js';
 import { SEVERITIES } from '../../../../../../jobs/contract/src/log-entry.js';
@@ -79,7 +79,7 @@ const SCHEMAS: Record<string, Schema> = {
     rowsRead: nullable(int()), rowsWritten: nullable(int()), error: nullable(str()), stoppedBy: nullable(str({ description: 'Email of whoever asked for the stop' })), params: { type: 'object' }, createdAt: dateTime, durationMs: nullable(int()),
   }),
   AdHocRun: object({ sourceId: int(), scriptId: int(), destinationId: int(), maxRuntimeSeconds: int({ minimum: 10 }) }, ['sourceId', 'scriptId', 'destinationId']),
-  ExecutionPage: object({ items: { type: 'array', items: ref('Execution') }, nextBefore: nullable(int({ description: 'Pass as `before` for the next (older) page' })) }),
+  ExecutionPage: object({ items: { type: 'array', items: ref('Execution') }, nextBefore: nullable(int({ description: 'Pass as `before` for the next (older) page' })), nextAfter: nullable(int({ description: 'With `after`: pass as `after` for the next newer page' })) }, ['items', 'nextBefore']),
   LogLine: object({ time: str(), severity: str({ enum: [...SEVERITIES] }), message: str(), fields: { type: 'object' } }, ['time', 'severity', 'message']),
   ExecutionLogs: {
     description: 'Lines of one execution, or why they cannot be read (`ok: false`; the request itself succeeded).',
@@ -140,7 +140,15 @@ export function openApiDocument(serverUrl = '/api/v1'): Schema {
   op('/executions', 'get', {
     summary: 'List executions, newest first',
     tags: ['executions'],
-    query: [{ name: 'status', schema: str({ enum: [...EXECUTION_STATUSES] }) }, { name: 'scheduleId', schema: int() }, { name: 'before', schema: int(), description: 'Keyset pagination: ids below this' }, { name: 'limit', schema: int({ minimum: 1, maximum: 200 }) }],
+    query: [
+      { name: 'status', schema: str({ enum: [...EXECUTION_STATUSES] }) }, { name: 'scheduleId', schema: int() },
+      { name: 'kind', schema: str({ enum: [...EXECUTION_KINDS] }), description: 'scheduled (fired by the cron), manual (run now on a schedule) or ad-hoc' },
+      { name: 'from', schema: str({ examples: ['2024-06-01', '2024-06-01T00:00:00-03:00'] }), description: 'Created at or after this ISO 8601 instant (a date alone = 00:00 UTC)' },
+      { name: 'to', schema: str(), description: 'Created before this ISO 8601 instant (exclusive)' },
+      { name: 'before', schema: int(), description: 'Keyset pagination: ids below this (older page; see nextBefore)' },
+      { name: 'after', schema: int(), description: 'Keyset pagination: the page just newer than this id, still newest first (see nextAfter)' },
+      { name: 'limit', schema: int({ minimum: 1, maximum: 200 }) },
+    ],
     ok: ['200', ref('ExecutionPage')],
   });
   op('/executions', 'post', { summary: 'Ad-hoc run of a source + script + destination', tags: ['executions'], body: ref('AdHocRun'), ok: ['202', ref('Execution'), 'Started'] });

@@ -40,7 +40,8 @@ function id(value: unknown, field: string): number | undefined {
 }
 
 export function parseDashboardQuery(query: Request['query'], zone: string): { filter: ExecutionFilter; form: DashboardForm } {
-  const { before: _b, ...base } = executionFilter({ ...query, limit: String(PAGE_SIZE) });
+  // Status and schedule as the API reads them; kind, the day range (in the viewer's zone) and the cursor here.
+  const { before: _b, after: _a, kind: _k, from: _f, to: _t, ...base } = executionFilter({ status: query.status, scheduleId: query.scheduleId, limit: String(PAGE_SIZE) });
   const kind = typeof query.kind === 'string' && query.kind !== '' ? query.kind : undefined;
   if (kind && !(EXECUTION_KINDS as readonly string[]).includes(kind)) throw new ValidationError(`kind must be one of ${EXECUTION_KINDS.join(', ')}`, 'kind');
   const from = day(query.from, 'from', zone);
