@@ -42,6 +42,8 @@ interface ChildResult {
   seconds: number;
   cpuSeconds: number;
   peakRssKiB: number;
+  /** Largest values of process.memoryUsage() sampled every 100 ms (MiB): where the peak RSS comes from. */
+  peaks: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 
 interface Measurement {
@@ -51,6 +53,7 @@ interface Measurement {
   cpuSeconds: number;
   rowsPerSecond: number;
   peakRssMiB: number;
+  peaks?: ChildResult['peaks'];
 }
 
 function flag(name: string): boolean {
@@ -137,6 +140,11 @@ async function child(mode: ChildMode, database: string, sql: string, target: str
   const createDestination = createDestinationFactory({
     bigQuery: (request) => bigQueryDestination(request, new BigQuery({ projectId: 'bench', apiEndpoint: target, authClient, autoRetry: false }), { pollMs: 10 }),
   });
+  const peaks = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    for (const key of Object.keys(peaks) as Array<keyof typeof peaks>) peaks[key] = Math.max(peaks[key], usage[key] / 2 ** 20);
+  }, 100);
   const started = process.hrtime.bigint();
   const summary = await runExtraction(
     benchSpec(database, sql, mode),
@@ -145,9 +153,10 @@ async function child(mode: ChildMode, database: string, sql: string, target: str
     { out: () => undefined, createDestination },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
   if (summary.status !== 'succeeded') throw new Error(`bench run failed: ${JSON.stringify(summary.error)}`);
   const usage = process.resourceUsage();
-  const result: ChildResult = { rows: summary.rowsWritten, seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, peakRssKiB: usage.maxRSS };
+  const result: ChildResult = { rows: summary.rowsWritten, seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, peakRssKiB: usage.maxRSS, peaks };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -158,7 +167,7 @@ function runChild(reader: string, mode: ChildMode, database: string, sql: string
       if (err) return reject(new Error(`${reader}: ${stderr || err.message}`));
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;
       if (result.rows !== rows) return reject(new Error(`${reader}: expected ${rows} rows, got ${result.rows}`));
-      resolve({ reader, rows, seconds: result.seconds, cpuSeconds: result.cpuSeconds, rowsPerSecond: rows / result.seconds, peakRssMiB: result.peakRssKiB / 1024 });
+      resolve({ reader, rows, seconds: result.seconds, cpuSeconds: result.cpuSeconds, rowsPerSecond: rows / result.seconds, peakRssMiB: result.peakRssKiB / 1024, peaks: result.peaks });
     });
   });
 }
@@ -200,6 +209,11 @@ function print(results: Measurement[]): void {
     process.stdout.write(
       `${m.reader.padEnd(40)} ${String(m.rows).padStart(9)} ${m.seconds.toFixed(2).padStart(7)} ${m.cpuSeconds.toFixed(2).padStart(6)} ${Math.round(m.rowsPerSecond).toString().padStart(8)} ${m.peakRssMiB.toFixed(1).padStart(12)}\n`,
     );
+  }
+  for (const m of results) {
+    if (!m.peaks) continue;
+    const p = m.peaks;
+    process.stdout.write(`${m.reader}: largest heap total ${p.heapTotal.toFixed(1)}, heap used ${p.heapUsed.toFixed(1)}, external ${p.external.toFixed(1)} (array buffers ${p.arrayBuffers.toFixed(1)}) MiB\n`);
   }
 }
 
