@@ -263,6 +263,10 @@ describe('the same filters through GET /api/v1/executions', () => {
       [{ kind: 'nightly' }, 'kind must be one of scheduled, manual, ad-hoc'],
       [{ from: '02/05/2026' }, 'from must be an ISO 8601 date or date-time, e.g. 2024-06-01 or 2024-06-01T00:00:00-03:00'],
       [{ from: '2026-05-03', to: '2026-05-02' }, 'to must be later than from'],
+      // Never silently "no filter": every visible execution would come back.
+      [{ scheduleId: 'abc' }, 'scheduleId must be an id (a positive integer)'],
+      [{ before: 'x' }, 'before must be an id (a positive integer)'],
+      [{ after: '0' }, 'after must be an id (a positive integer)'],
     ];
     for (const [query, message] of cases) {
       const res = await operator.agent.get('/api/v1/executions').query(query);

@@ -39,6 +39,14 @@ function instant(value: unknown, field: string): Date | undefined {
   return parsed.toJSDate();
 }
 
+/** An id filter: absent → null; anything but a positive integer → 422 (never silently "no filter"). */
+function positiveId(value: unknown, field: string): number | null {
+  if (value === undefined || value === '') return null;
+  const id = parseId(value);
+  if (id === null) throw new ValidationError(`${field} must be an id (a positive integer)`, field);
+  return id;
+}
+
 /** GET /executions filters: status, schedule, kind, creation time range [from, to), keyset cursor. */
 export function executionFilter(query: Request['query']): ExecutionFilter & { limit: number } {
   const status = typeof query.status === 'string' && query.status !== '' ? query.status : undefined;
@@ -50,9 +58,9 @@ export function executionFilter(query: Request['query']): ExecutionFilter & { li
   const from = instant(query.from, 'from');
   const to = instant(query.to, 'to');
   if (from && to && to <= from) throw new ValidationError('to must be later than from', 'to');
-  const scheduleId = query.scheduleId ? parseId(query.scheduleId) : null;
-  const before = query.before ? parseId(query.before) : null;
-  const after = !before && query.after ? parseId(query.after) : null;
+  const scheduleId = positiveId(query.scheduleId, 'scheduleId');
+  const before = positiveId(query.before, 'before');
+  const after = before ? null : positiveId(query.after, 'after');
   const limitRaw = Number(query.limit ?? 50);
   const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 200) : 50;
   return {
