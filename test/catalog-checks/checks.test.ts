@@ -177,7 +177,10 @@ describe('test connection of settings typed into the form (before saving)', () =
   });
 
   test('an existing source: the typed settings, an empty password meaning the stored one', async () => {
-    const unknownDb = await testTyped(admin, typed({ database: 'no_such_alias', password: '' }), employee.sourceId);
+    // Another database, host or user with an empty password: refused, the stored password is not sent there.
+    const moved = await testTyped(admin, typed({ database: 'no_such_alias', host: '127.0.0.2', password: '' }), employee.sourceId);
+    expect([moved.status, moved.body.error?.message]).toEqual([422, 'Type the password to test these settings: the host, database differ from the saved source, and its stored password is only sent to the saved server and user']);
+    const unknownDb = await testTyped(admin, typed({ database: 'no_such_alias' }), employee.sourceId);
     expect([unknownDb.body.ok, unknownDb.body.kind]).toEqual([false, 'unknown-database']);
     // The stored password is wrong; the typed one is right: the typed one is used.
     const wrongStored = await source({ password: WRONG_PASSWORD });
@@ -322,6 +325,9 @@ describe('preview', () => {
 describe('permissions and audit', () => {
   test('operators check what is granted; viewers are refused (403); ungranted ids are 404', async () => {
     expect((await testSource(operator, employee.sourceId)).body.ok).toBe(true);
+    // A body without settings (no host) is still the saved source's test, which operators may run.
+    const stray = await operator.agent.post(`/api/v1/sources/${employee.sourceId}/test`).set('x-csrf-token', operator.csrf).send({ note: 'x' });
+    expect([stray.status, stray.body.ok]).toEqual([200, true]);
     expect((await preview(operator, employee.scriptId)).body.rows).toHaveLength(20);
 
     const viewerTest = await testSource(viewer, employee.sourceId);

@@ -18,7 +18,7 @@
 import type { SourceSpec } from '../../../../../jobs/contract/src/job-spec.js';
 import { can, type Actor } from '../auth/actor.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { ForbiddenError, UnavailableError } from '../errors.js';
+import { ForbiddenError, UnavailableError, ValidationError } from '../errors.js';
 import type { Script, Source } from '../model.js';
 import type { Repositories } from '../ports.js';
 import { seesItem, visibleOr404, type VisibilityOf } from '../permissions/visibility.js';
@@ -191,6 +191,13 @@ export class SourceCheckService {
     const fields = readSource({ ...input, name: input.name || existing?.name || 'new source' });
     const typed = readPassword(input, existing === undefined);
     const settings: Source = { ...fields, id: sourceId ?? 0, secretName: existing?.secretName ?? '' };
+    // The stored password goes only where the saved source sends it: a test against another
+    // server or account must type it again (else an edited host would receive the secret).
+    const moved = existing ? (['host', 'port', 'database', 'user'] as const).filter((key) => String(settings[key]) !== String(existing[key])) : [];
+    if (!typed && moved.length > 0) {
+      await this.audit.record(actor, { ...entry, outcome: 'refused', details: { unsaved: true, reason: 'password required', changed: moved } });
+      throw new ValidationError(`Type the password to test these settings: the ${moved.join(', ')} differ${moved.length === 1 ? 's' : ''} from the saved source, and its stored password is only sent to the saved server and user`, 'password');
+    }
     const { probe, password } = await this.prepare(actor, entry, existing ?? settings, typed);
     return this.connect(actor, entry, probe, settings, password, { unsaved: true, host: settings.host, database: settings.database });
   }

@@ -148,7 +148,9 @@ export function apiRouter(services: Services, deps: ApiDependencies = {}): Route
   router.post('/sources/:id/test', async (req, res) => {
     const input = body(req);
     const id = idParam(req);
-    res.json(Object.keys(input).length > 0 ? await services.catalogChecks.testSettings(actorOf(req), input, id) : await services.catalogChecks.testSource(actorOf(req), id));
+    // Settings in the body (a host, as the form sends) → test them before saving; otherwise the saved source.
+    // The same rule as the page route, so a stray field does not turn an operator's test into an admin-only one.
+    res.json('host' in input ? await services.catalogChecks.testSettings(actorOf(req), input, id) : await services.catalogChecks.testSource(actorOf(req), id));
   });
   router.post('/scripts/:id/preview', async (req, res) => {
     res.json(await services.catalogChecks.previewScript(actorOf(req), idParam(req)));
