@@ -21,8 +21,14 @@ afterAll(async () => {
   await sysdba.detachAsync();
 });
 
+/**
+ * C09's reader: its own Firebird user, so other test files reading as the shared reader user at
+ * the same time (jest runs two files at once) cannot change the attachment count.
+ */
+const C09_READER = { name: 'C09_READER', password: 'c09-reader-pw' };
+
 async function readerAttachments(): Promise<number> {
-  const rows = await sysdba.queryAsync<{ N: number | string }>(`select count(*) as N from MON$ATTACHMENTS where MON$USER = '${firebird.readerUser}'`);
+  const rows = await sysdba.queryAsync<{ N: number | string }>(`select count(*) as N from MON$ATTACHMENTS where MON$USER = '${C09_READER.name}'`);
   return Number(rows[0]!.N);
 }
 
@@ -77,10 +83,12 @@ describe('C07', () => {
 
 describe('C09', () => {
   test('C09: after 20 runs the reader user has no attachments left (baseline 0)', async () => {
+    await sysdba.queryAsync(`create or alter user ${C09_READER.name} password '${C09_READER.password}'`);
+    await sysdba.queryAsync(`grant select on EMPLOYEE to user ${C09_READER.name}`);
     expect(await readerAttachments()).toBe(0);
-    const spec = postgresJobSpec({ sql: 'select EMP_NO, LAST_NAME from EMPLOYEE', table: 'c09_runs' });
+    const spec = postgresJobSpec({ sql: 'select EMP_NO, LAST_NAME from EMPLOYEE', table: 'c09_runs', source: { user: C09_READER.name } });
     for (let i = 0; i < 20; i++) {
-      const { summary } = await runLibrary(i % 5 === 4 ? { ...spec, script: { ...spec.script, sql: 'selec broken' } } : spec, firebird.readerPassword, pgUrl);
+      const { summary } = await runLibrary(i % 5 === 4 ? { ...spec, script: { ...spec.script, sql: 'selec broken' } } : spec, C09_READER.password, pgUrl);
       expect(summary.status).toBe(i % 5 === 4 ? 'failed' : 'succeeded');
     }
     // The server removes a detached attachment asynchronously; give it a moment.
