@@ -24,6 +24,23 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/** How each kind reads to a person (the execution's error text starts with it; the kind stays for scripts). */
+export const ERROR_KIND_LABELS: Record<ErrorKind, string> = {
+  config: 'Configuration error',
+  auth: 'Login refused',
+  'wire-encryption': 'Wire encryption mismatch',
+  unreachable: 'Server unreachable',
+  'unknown-database': 'Unknown database',
+  'connection-lost': 'Connection lost',
+  sql: 'SQL error',
+  data: 'Data error',
+  'schema-conflict': 'Schema conflict',
+  'destination-refused': 'Destination refused the load',
+  'destination-transient': 'Destination error',
+  'empty-result': 'Empty result',
+  internal: 'Internal error',
+};
+
 export interface RunError {
   kind: ErrorKind;
   /** One sentence a user can act on. Never contains a secret. */

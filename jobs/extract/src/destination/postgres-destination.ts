@@ -195,11 +195,11 @@ export class PostgresDestination implements Destination {
     if (err instanceof ExtractionError) return err;
     const e = (err ?? {}) as PgError & { errno?: string };
     const text = `${this.description}: ${e.message ?? String(err)}`;
-    if (e.code === '28P01' || e.code === '28000') return new ExtractionError('auth', `${text} (check ETL_DEST_POSTGRES_URL credentials)`, undefined, { cause: err });
+    if (e.code === '28P01' || e.code === '28000') return new ExtractionError('auth', `${text} (check the user and password in the destination's connection URL)`, undefined, { cause: err });
     if (e.code === '42501') return new ExtractionError('destination-refused', `permission denied at ${text}`, 'grant the load user CREATE/INSERT on the schema', { cause: err });
     if (e.code === '42703' || e.code === '42804' || e.code === '42P07') return new ExtractionError('schema-conflict', text, undefined, { cause: err });
     if (e.code?.startsWith('22')) return new ExtractionError('destination-refused', `the destination refused a value: ${text}`, undefined, { cause: err });
-    if (e.code === '3D000') return new ExtractionError('config', text, 'check the database name in ETL_DEST_POSTGRES_URL', { cause: err });
+    if (e.code === '3D000') return new ExtractionError('config', text, "check the database name in the destination's connection URL", { cause: err });
     return new ExtractionError('destination-transient', text, undefined, { cause: err });
   }
 }
