@@ -117,6 +117,20 @@ describe('classified errors', () => {
     expect(await queryRows(pgUrl, `select to_regclass('public.${overrides.table}') is null as missing`)).toEqual([{ missing: true }]);
   });
 
+  test('an unreachable Postgres destination is "unreachable" with a hint about its connection URL, not a transient error', async () => {
+    const run = await spawnExtractor({
+      ETL_JOB_SPEC: JSON.stringify(postgresJobSpec({ sql: 'select 1 from RDB$DATABASE', table: 'e6' })),
+      ETL_SOURCE_PASSWORD: firebird.readerPassword,
+      ETL_DEST_POSTGRES_URL: 'postgres://loader:dest-secret@127.0.0.1:1/warehouse',
+      ETL_TERMINATION_LOG: '/dev/null',
+    });
+    expect(run.summary?.status).toBe('failed');
+    expect(run.summary?.error?.kind).toBe('unreachable');
+    expect(run.summary?.error?.hint).toBe("check the host and port in the destination's connection URL");
+    expect(run.summary?.error?.message).toMatch(/ECONNREFUSED/);
+    expect(run.stdout + run.stderr).not.toContain('dest-secret');
+  });
+
   test('a script that writes fails clearly in the read-only transaction and changes nothing', async () => {
     const { summary } = await runLibrary(
       postgresJobSpec({ sql: "update COUNTRY set CURRENCY = 'X' where COUNTRY = 'USA'", table: 'e6', source: { user: firebird.user } }),

@@ -200,6 +200,13 @@ export class PostgresDestination implements Destination {
     if (e.code === '42703' || e.code === '42804' || e.code === '42P07') return new ExtractionError('schema-conflict', text, undefined, { cause: err });
     if (e.code?.startsWith('22')) return new ExtractionError('destination-refused', `the destination refused a value: ${text}`, undefined, { cause: err });
     if (e.code === '3D000') return new ExtractionError('config', text, "check the database name in the destination's connection URL", { cause: err });
+    // Network and TLS set-up failures are settings to fix, not passing trouble worth a retry.
+    if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH' || e.code === 'EAI_AGAIN') {
+      return new ExtractionError('unreachable', text, "check the host and port in the destination's connection URL", { cause: err });
+    }
+    if (/does not support SSL connections|SSL is not enabled|self[- ]signed certificate|certificate/i.test(e.message ?? '')) {
+      return new ExtractionError('config', text, "check the sslmode in the destination's connection URL", { cause: err });
+    }
     return new ExtractionError('destination-transient', text, undefined, { cause: err });
   }
 }
