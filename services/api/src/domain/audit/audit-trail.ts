@@ -2,7 +2,7 @@
  * Writes one audit event per important action (who did what to which object, and how it went).
  * Audit must never break the action it records, so failures to write are reported, not thrown.
  */
-import { authorize, can, type Action, type Actor } from '../auth/actor.js';
+import { authorize, can, describeAction, type Action, type Actor } from '../auth/actor.js';
 import type { AuditEvent } from '../model.js';
 import type { AuditRepository } from '../ports.js';
 
@@ -43,7 +43,7 @@ export class AuditTrail {
    */
   async authorize(actor: Actor, action: Action, entry: AuditEntry): Promise<void> {
     if (can(actor, action)) return;
-    await this.record(actor, { ...entry, outcome: 'refused', details: { ...entry.details, reason: `role ${actor.role} may not ${action}` } });
+    await this.record(actor, { ...entry, outcome: 'refused', details: { ...entry.details, reason: `role ${actor.role} may not ${describeAction(action)}` } });
     authorize(actor, action);
   }
 }

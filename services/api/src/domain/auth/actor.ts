@@ -43,11 +43,12 @@ export function can(actor: Actor, action: Action): boolean {
 /** Throws {@link ForbiddenError} unless the actor's role allows the action. */
 export function authorize(actor: Actor, action: Action): void {
   if (!can(actor, action)) {
-    throw new ForbiddenError(`${actor.email} (role ${actor.role}) may not ${describe(action)}`);
+    throw new ForbiddenError(`${actor.email} (role ${actor.role}) may not ${describeAction(action)}`);
   }
 }
 
-function describe(action: Action): string {
+/** The action in words, as refusals and the audit log show it ("start runs", not "execution.run"). */
+export function describeAction(action: Action): string {
   switch (action) {
     case 'read':
       return 'read this';
