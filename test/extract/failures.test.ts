@@ -1,4 +1,7 @@
 // Failures a user must be able to act on: each gives its own ErrorKind and message, exit code,
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // never a password in the output; a stop (SIGTERM) leaves the destination as it was.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDatabase } from '../support/postgres.js';
@@ -129,6 +132,30 @@ describe('classified errors', () => {
     expect(run.summary?.error?.hint).toBe("check the host and port in the destination's connection URL");
     expect(run.summary?.error?.message).toMatch(/ECONNREFUSED/);
     expect(run.stdout + run.stderr).not.toContain('dest-secret');
+  });
+
+  test('a Node.js process warning during a run becomes a structured WARNING line, not bare stderr text', async () => {
+    // A preloaded module stands in for a library that emits a deprecation warning mid-run.
+    const dir = mkdtempSync(join(tmpdir(), 'etl-warning-'));
+    const preload = join(dir, 'warn.cjs');
+    // Emitted once the run has written its first line (the run has begun, whatever the machine's speed).
+    writeFileSync(preload, [
+      'const write = process.stdout.write.bind(process.stdout);',
+      'let done = false;',
+      "process.stdout.write = (...args) => { if (!done) { done = true; process.nextTick(() => process.emitWarning('pg: this option is deprecated', 'DeprecationWarning')); } return write(...args); };",
+    ].join('\n'));
+    const run = await spawnExtractor({
+      ETL_JOB_SPEC: JSON.stringify(postgresJobSpec({ sql: 'select first 1 EMP_NO from EMPLOYEE', table: 'e7' })),
+      ETL_SOURCE_PASSWORD: firebird.readerPassword,
+      ETL_DEST_POSTGRES_URL: pgUrl,
+      ETL_TERMINATION_LOG: '/dev/null',
+      NODE_OPTIONS: `--require ${preload}`,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    const warnings = run.stdout.split('\n').filter((l) => l.includes('Node.js warning')).map((l) => JSON.parse(l) as { severity: string; message: string; time: string });
+    expect(warnings.map((w) => [w.severity, w.message])).toEqual([['WARNING', 'Node.js warning: DeprecationWarning: pg: this option is deprecated']]);
+    expect(Number.isNaN(Date.parse(warnings[0]!.time))).toBe(false);
   });
 
   test('a script that writes fails clearly in the read-only transaction and changes nothing', async () => {

@@ -75,6 +75,12 @@ async function main(): Promise<void> {
   }
   if (!env[ENV.sourcePassword]) failEarly(new ExtractionError('config', `${ENV.sourcePassword} is not set: the source password must come from its secret`));
 
+  // Node's process warnings (a library's deprecation notice) as structured WARNING lines with a
+  // time and the run's labels, through the same redaction, instead of bare stderr text.
+  const runLog = new RunLogger(identity, out, secretList);
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => runLog.warn(`Node.js warning: ${warning.name}: ${warning.message}`, { warning: warning.name }));
+
   const controller = new AbortController();
   process.once('SIGTERM', () => {
     controller.abort();
