@@ -168,7 +168,7 @@ describe('schedules', () => {
 });
 
 describe('restart', () => {
-  test('slots that passed while the control plane was down are reported missed, once', async () => {
+  test('slots that passed while the control plane was down are reported missed, once; the latest starts late within the deadline', async () => {
     mkdirSync(join(home, 'schedules'), { recursive: true });
     writeFileSync(join(home, 'schedules', '9.json'), JSON.stringify({ lastSlot: '2026-03-10T10:00:00.000Z' }));
     const clock = new ManualClock(new Date('2026-03-10T10:03:30Z'));
@@ -180,7 +180,8 @@ describe('restart', () => {
     expect(seen).toEqual([
       { type: 'missed', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:01:00Z'), reason },
       { type: 'missed', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:02:00Z'), reason },
-      { type: 'missed', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:03:00Z'), reason },
+      // 30 s late, within the every-minute schedule's 60 s starting deadline: started, as a CronJob would.
+      { type: 'due', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:03:00Z') },
       { type: 'due', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:04:00Z') },
     ]);
     await runtime.close();
@@ -191,15 +192,29 @@ describe('restart', () => {
     expect(seen).toEqual([]);
   });
 
-  test('after a long downtime only the latest ten missed slots are listed, with the count of the rest', async () => {
+  test('after a long downtime only the latest ten missed slots are listed, with the count of the rest; the latest slot starts within its deadline', async () => {
     mkdirSync(join(home, 'schedules'), { recursive: true });
     writeFileSync(join(home, 'schedules', '9.json'), JSON.stringify({ lastSlot: '2026-03-09T22:00:00.000Z' }));
-    await makeRuntime({ clock: new ManualClock(new Date('2026-03-10T10:00:30Z')) }).start();
+    await makeRuntime({ clock: new ManualClock(new Date('2026-03-10T10:01:30Z')) }).start();
     await runtime.apply({ scheduleId: '9', scheduleName: 'nine', cron: '0 * * * *', timeZone: 'UTC', active: true, template: request('0', 'x').template });
     await new Promise((r) => setTimeout(r, 50));
     const missed = seen.filter((o): o is Extract<RunObservation, { type: 'missed' }> => o.type === 'missed');
-    expect(missed.map((o) => o.scheduledFor.toISOString().slice(11, 16))).toEqual(['01:00', '02:00', '03:00', '04:00', '05:00', '06:00', '07:00', '08:00', '09:00', '10:00']);
-    expect(missed.map((o) => o.reason)).toEqual(['the control plane was not running at this time (2 earlier slots not listed)', ...Array(9).fill('the control plane was not running at this time')]);
+    expect(missed.map((o) => o.scheduledFor.toISOString().slice(11, 16))).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00', '05:00', '06:00', '07:00', '08:00', '09:00']);
+    expect(missed.map((o) => o.reason)).toEqual(['the control plane was not running at this time (1 earlier slot not listed)', ...Array(9).fill('the control plane was not running at this time')]);
+    // 10:00 is 90 s late, within the hourly schedule's starting deadline (3600 s): one catch-up run.
+    expect(seen.filter((o) => o.type === 'due')).toEqual([{ type: 'due', scheduleId: '9', scheduledFor: new Date('2026-03-10T10:00:00Z') }]);
+  });
+
+  test('a daily slot later than its starting deadline (3600 s) is missed, not started', async () => {
+    mkdirSync(join(home, 'schedules'), { recursive: true });
+    writeFileSync(join(home, 'schedules', '9.json'), JSON.stringify({ lastSlot: '2026-03-08T02:00:00.000Z' }));
+    await makeRuntime({ clock: new ManualClock(new Date('2026-03-10T03:30:00Z')) }).start();
+    await runtime.apply({ scheduleId: '9', scheduleName: 'nine', cron: '0 2 * * *', timeZone: 'UTC', active: true, template: request('0', 'x').template });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.map((o) => [o.type, 'scheduledFor' in o ? o.scheduledFor?.toISOString() : null])).toEqual([
+      ['missed', '2026-03-09T02:00:00.000Z'],
+      ['missed', '2026-03-10T02:00:00.000Z'],
+    ]);
   });
 
   test('a run left in flight whose process is gone is reported failed with the reason', async () => {

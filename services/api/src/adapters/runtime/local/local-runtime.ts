@@ -9,7 +9,7 @@ import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { ENV } from '../../../../../../jobs/contract/src/job-spec.js';
 import { parseRunSummary, type RunStatus, type RunSummary } from '../../../../../../jobs/contract/src/summary.js';
-import { parseCron, slotsBetween, type CronSchedule } from '../../../domain/cron/index.js';
+import { parseCron, slotsBetween, startingDeadlineSeconds, type CronSchedule } from '../../../domain/cron/index.js';
 import type {
   ReconcileReport,
   RunHandle,
@@ -257,17 +257,27 @@ export class LocalRuntime implements Runtime {
     this.arm(scheduleId, now > slot ? now : slot);
   }
 
+  /**
+   * Slots that passed while the control plane was down. As a CronJob with
+   * `startingDeadlineSeconds` does (C12): the latest slot still starts late when it is within that
+   * deadline (at most one catch-up run); every other slot is reported `missed`.
+   */
   private async reportMissed(scheduleId: string, cron: CronSchedule): Promise<void> {
     const last = await this.marks.lastFired(scheduleId);
     if (!last) return;
     const now = this.clock.now();
     const all = slotsBetween(cron, last, new Date(now.getTime() - 1), MAX_MISSED_SCANNED);
-    const reported = all.slice(-MAX_MISSED_REPORTED);
-    const omitted = all.length - reported.length;
+    const latest = all[all.length - 1];
+    const catchUp = latest && now.getTime() - latest.getTime() <= startingDeadlineSeconds(cron, latest) * 1000 ? latest : null;
+    const missed = catchUp ? all.slice(0, -1) : all;
+    const reported = missed.slice(-MAX_MISSED_REPORTED);
+    const omitted = missed.length - reported.length;
     reported.forEach((slot, i) => {
       const reason = 'the control plane was not running at this time';
-      this.emit({ type: 'missed', scheduleId, scheduledFor: slot, reason: i === 0 && omitted > 0 ? `${reason} (${omitted} earlier slots not listed)` : reason });
+      const note = omitted === 1 ? ' (1 earlier slot not listed)' : ` (${omitted} earlier slots not listed)`;
+      this.emit({ type: 'missed', scheduleId, scheduledFor: slot, reason: i === 0 && omitted > 0 ? `${reason}${note}` : reason });
     });
+    if (catchUp) this.emit({ type: 'due', scheduleId, scheduledFor: catchUp });
     // Covered up to now, including unlisted slots: none is reported twice.
     if (all.length > 0) await this.marks.record(scheduleId, new Date(now.getTime() - 1));
   }
