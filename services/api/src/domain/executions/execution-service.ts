@@ -236,7 +236,8 @@ export class ExecutionService {
       const schedule = target.schedule;
       if (!(err instanceof ActiveRunExistsError) || !schedule) throw err;
       const active = await this.executions.findActiveForSchedule(schedule.id);
-      const since = active ? ` (execution ${active.id} ${active.startedAt ? `started at ${active.startedAt.toISOString()}` : `queued at ${active.createdAt.toISOString()}`})` : '';
+      // Zone-free (the domain does not know the reader's zone): how long ago, by the service clock.
+      const since = active ? ` (execution ${active.id}, ${active.startedAt ? 'started' : 'queued'} ${ago(this.clock().getTime() - (active.startedAt ?? active.createdAt).getTime())})` : '';
       throw new ConflictError(`Schedule "${schedule.name}" is already running${since}; wait for it to finish or stop it first`, {
         scheduleId: schedule.id,
         ...(active ? { executionId: active.id } : {}),
@@ -352,6 +353,15 @@ export class ExecutionService {
 }
 
 /** The text shown as the execution's error: the extractor's own message first, then the runtime's reason. */
+/** "45 s ago", "3 min ago", "2 h 5 min ago" (never negative: the database and the service clock may differ). */
+function ago(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''} ago`;
+}
+
 function errorText(status: ExecutionStatus, summary: RunSummary | undefined, reason: string | undefined, stoppedBy: string | null): string | null {
   const stopper = status === 'stopped' && stoppedBy ? `Stopped by ${stoppedBy}` : null;
   const cause = summary?.error
