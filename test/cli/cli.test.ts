@@ -143,7 +143,7 @@ describe('against a running control plane', () => {
     const printed = run.stdout.split('\n').slice(1).filter(Boolean);
     expect(printed.length).toBe(api.lines.length);
     expect(printed.map((l) => l.split(/\s{2,}/).slice(1).join('  '))).toEqual(api.lines.map((l) => `${l.severity}  ${l.message}`));
-    expect(printed[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC {2}[A-Z]+ +\S/);
+    expect(printed[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\+00:00\) {2}[A-Z]+ +\S/);
 
     const logs = await cli(['logs', String(id)]);
     expect([logs.status, logs.stdout]).toEqual([0, `${printed.join('\n')}\n`]);
@@ -160,7 +160,7 @@ describe('against a running control plane', () => {
     expect([await byKind('manual'), await byKind('scheduled')]).toEqual([[id], []]);
     expect(json(await cli(['executions', 'list', '--to', since, '-o', 'json']))).toEqual({ items: [], nextBefore: null });
     const table = await cli(['executions', 'list', '--schedule', String(scheduleId)]);
-    expect(table.stdout).toMatch(new RegExp(`\\n${id}\\s+${scheduleId}\\s+succeeded\\s+manual\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\s+\\d+\\.\\d s\\s+42`));
+    expect(table.stdout).toMatch(new RegExp(`\\n${id}\\s+${scheduleId}\\s+succeeded\\s+manual\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(UTC\\+00:00\\)\\s+\\d+\\.\\d s\\s+42`));
   }, 120_000);
 
   test('a failed run exits 10; logs of an unknown execution exit 5', async () => {

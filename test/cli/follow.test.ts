@@ -44,7 +44,7 @@ describe('printLogs --follow', () => {
     const status = await printLogs(api, 7, { follow: true, format: 'table', intervalMs: 1, write: s.write, stderr: s.stderr });
     expect(status).toBe('failed');
     expect(queries.map((q) => q.since)).toEqual([0, 0, 2, 2]);
-    expect(s.out).toEqual(['2026-01-02 03:04:05 UTC  INFO      a', '2026-01-02 03:04:05 UTC  INFO      b', '2026-01-02 03:04:05 UTC  ERROR     boom']);
+    expect(s.out).toEqual(['2026-01-02 03:04:05 (UTC+00:00)  INFO      a', '2026-01-02 03:04:05 (UTC+00:00)  INFO      b', '2026-01-02 03:04:05 (UTC+00:00)  ERROR     boom']);
     expect(s.err).toBe('execution 7: pending\nexecution 7: running\nexecution 7: failed\n');
   });
 

@@ -69,7 +69,7 @@ test('an operator signs in through the dev IdP, runs EMPLOYEE by hand, and sees 
   // #, status, schedule, trigger, who, scheduled for, started, finished, duration, rows
   expect([scheduled[1], scheduled[2], scheduled[3], scheduled[4], scheduled[9]]).toEqual(['succeeded', 'EMPLOYEE demo', 'scheduled', 'scheduler', '42']);
   expect([manual[1], manual[2], manual[3], manual[4], manual[9]]).toEqual(['succeeded', 'EMPLOYEE demo', 'manual', 'operator@example.com', '42']);
-  expect(scheduled[5]).toBe('2026-06-01 06:00:00 UTC'); // 03:00 in São Paulo, shown in the browser's zone (UTC here)
+  expect(scheduled[5]).toBe('2026-06-01 06:00:00 (UTC+00:00)'); // 03:00 in São Paulo, shown in the browser's zone (UTC here)
   await page.screenshot({ path: join(ARTIFACTS, 'dev-login-dashboard.png'), fullPage: true });
   for (const [path, file] of [['/schedules', 'dev-login-schedules.png'], ['/catalog', 'catalog.png']] as const) {
     await page.goto(`${cp.url}${path}`);

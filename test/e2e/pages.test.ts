@@ -166,7 +166,7 @@ test('the operator creates a schedule with the live cron preview, runs it and wa
   await page.waitForURL(`${cp.url}/schedules`);
   expect(await page.textContent('.alert-success')).toBe(`Schedule "Berlin nightly" saved. Note: ${dstWarnings.join(' ')}`);
   const row = page.locator('#schedules tbody tr', { hasText: 'Berlin nightly' });
-  expect(await row.locator('td').allTextContents()).toEqual(['Berlin nightly', '30 2 * * *', 'Europe/Berlin', 'yes', '2026-03-21 02:30:00 GMT+1', 'never', 'Run nowEditDeactivateDelete']);
+  expect(await row.locator('td').allTextContents()).toEqual(['Berlin nightly', '30 2 * * *', 'Europe/Berlin', 'yes', '2026-03-21 02:30:00 (UTC+01:00)', 'never', 'Run nowEditDeactivateDelete']);
 
   // Run now (confirmed) → the execution page follows the run and reloads when it ends.
   await row.getByRole('button', { name: 'Run Berlin nightly now' }).click();
@@ -180,13 +180,17 @@ test('the operator creates a schedule with the live cron preview, runs it and wa
   const params = Object.fromEntries((await page.locator('#params dt').allTextContents()).map((k, i) => [k, i]));
   expect(Object.keys(params)).toContain('schedule');
   expect(await page.locator('#params dd').nth(params.schedule!).textContent()).toBe('Berlin nightly');
-  expect(await page.textContent('#summary')).toMatch(/Started\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\+1/);
+  expect(await page.textContent('#summary')).toMatch(/Started\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC\+01:00\)/);
   await page.screenshot({ path: join(ARTIFACTS, 'execution.png'), fullPage: true });
 
   await page.click('#full-log-link');
   await page.waitForURL(`${cp.url}/executions/${berlinRunId}/logs`);
   expect(await page.textContent('h1')).toBe(`Execution ${berlinRunId} · full log succeeded`);
   expect(await page.textContent('#log')).toContain('INFO run succeeded: 42 rows read, 42 written to postgres public.employee\n');
+  // Log times in the page's zone (named once, above), with milliseconds: no raw UTC ISO times.
+  const logLines = (await page.textContent('#log'))!.split('\n').filter(Boolean);
+  expect(logLines.filter((l) => !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} (DEBUG|INFO|NOTICE|WARNING|ERROR) /.test(l))).toEqual([]);
+  expect(await page.textContent('#zone-note')).toBe('Times in Europe/Berlin');
   await page.screenshot({ path: join(ARTIFACTS, 'execution-logs.png'), fullPage: true });
 
   await page.goto(`${cp.url}/schedules`);
@@ -208,6 +212,28 @@ test('a slow ad-hoc run from the Run page: the viewer sees it without Stop, the 
   expect(await page.textContent('.alert-success')).toBe(`Execution ${id} started (ad hoc)`);
   expect(await page.textContent('#trigger')).toBe('ad-hoc by operator@example.com');
   expect(await page.textContent('#status')).toBe('running');
+
+  // The viewer (New York): the live tail renders new lines in the page's zone like the server does.
+  // The follow request is answered with known lines (the run's own come at unknown times).
+  const LONG_TOKEN = 'x'.repeat(400);
+  let answered = false;
+  await viewer.route(`${cp.url}/api/v1/executions/${id}/logs?since=*`, async (route) => {
+    const since = Number(new URL(route.request().url()).searchParams.get('since'));
+    const lines = answered ? [] : [
+      { time: '2026-12-04T07:50:27.972Z', severity: 'INFO', message: 'tail line' },
+      { time: '2026-12-04T07:50:28Z', severity: 'WARNING', message: `long ${LONG_TOKEN}` },
+    ];
+    answered = true;
+    await route.fulfill({ json: { executionId: id, ok: true, source: 'local', status: 'running', active: true, lines, next: since + lines.length } });
+  });
+  await viewer.goto(`${cp.url}/executions/${id}`);
+  expect(await viewer.getAttribute('#log', 'data-zone')).toBe('America/New_York');
+  await viewer.waitForFunction(() => document.getElementById('log')!.textContent!.includes('tail line'));
+  expect((await viewer.textContent('#log'))!.split('\n').slice(-3)).toEqual(['2026-12-04 02:50:27.972 INFO tail line', `2026-12-04 02:50:28 WARNING long ${LONG_TOKEN}`, '']);
+  // A long line wraps inside the log box instead of running off the page.
+  expect(await viewer.$eval('#log', (el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await viewer.screenshot({ path: join(ARTIFACTS, 'execution-live-tail.png'), fullPage: true });
+  await viewer.unroute(`${cp.url}/api/v1/executions/${id}/logs?since=*`);
 
   // The viewer: same execution, no Stop; no Run buttons anywhere.
   await viewer.goto(`${cp.url}/executions/${id}`);
@@ -239,7 +265,14 @@ test('dashboard: filters round-trip through the URL, Older/Newer give exact ids,
   expect(await rowIds(page)).toEqual([berlinRunId]);
   const cells = await cellsOf(page, berlinRunId);
   expect([cells[1], cells[2], cells[3], cells[4], cells[5], cells[9]]).toEqual(['succeeded', 'Berlin nightly', 'manual', 'operator@example.com', '—', '42']);
-  expect(cells[6]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\+1$/);
+  expect(cells[6]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC\+01:00\)$/);
+  // 1280 px wide with an email in the Who column: the whole table fits, the Rows column is not cut.
+  expect(page.viewportSize()!.width).toBe(1280);
+  expect(await page.$eval('#executions', (table) => {
+    const box = table.parentElement!; // .table-responsive
+    return { scrolls: box.scrollWidth > box.clientWidth, pageScrolls: document.documentElement.scrollWidth > window.innerWidth };
+  })).toEqual({ scrolls: false, pageScrolls: false });
+  await page.screenshot({ path: join(ARTIFACTS, 'dashboard-1280-who.png'), fullPage: true });
   // The same URL again shows the same filter in the form.
   await page.reload();
   expect(await page.inputValue('#status')).toBe('succeeded');
@@ -260,7 +293,7 @@ test('dashboard: filters round-trip through the URL, Older/Newer give exact ids,
   expect(await page.locator('#schedule-charts rect').count()).toBe(60);
   expect(await texts(page, '#schedule-charts figcaption')).toEqual(['Duration per run (max 55.0 s)', 'Rows written per run (max 550 rows)']);
   // 2026-03-12 07:00 UTC (i = 55) in Berlin.
-  expect((await cellsOf(page, historyIds[0]!)).slice(5, 9)).toEqual(['2026-03-12 08:00:00 GMT+1', '2026-03-12 08:00:00 GMT+1', '2026-03-12 08:00:55 GMT+1', '55 s']);
+  expect((await cellsOf(page, historyIds[0]!)).slice(5, 9)).toEqual(['2026-03-12 08:00:00 (UTC+01:00)', '2026-03-12 08:00:00 (UTC+01:00)', '2026-03-12 08:00:55 (UTC+01:00)', '55 s']);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   expect(await page.locator('#newer').count()).toBe(0);
   await page.click('#older');

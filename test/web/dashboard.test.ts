@@ -167,7 +167,7 @@ describe('filters', () => {
     // #, status, schedule, trigger, who, scheduled for, started, finished, duration, rows
     expect(adHoc.cells).toEqual([
       String(newestAdHoc.id), newestAdHoc.status, 'ad hoc', 'ad-hoc', 'operator@example.com', '—',
-      '2026-05-06 09:00:00 UTC', '2026-05-06 09:01:30 UTC', '1 min 30 s', String(newestAdHoc.i),
+      '2026-05-06 09:00:00 (UTC+00:00)', '2026-05-06 09:01:30 (UTC+00:00)', '1 min 30 s', String(newestAdHoc.i),
     ]);
   });
 
@@ -179,7 +179,7 @@ describe('filters', () => {
     expect(res.status).toBe(200);
     expect(idsOf(res.html)).toEqual(day);
     const newest = rowsOf(res.html)[0]!;
-    expect(newest.cells.slice(5, 8)).toEqual(['2026-05-02 23:00:00 GMT-3', '2026-05-02 23:00:00 GMT-3', '2026-05-02 23:01:30 GMT-3']);
+    expect(newest.cells.slice(5, 8)).toEqual(['2026-05-02 23:00:00 (UTC-03:00)', '2026-05-02 23:00:00 (UTC-03:00)', '2026-05-02 23:01:30 (UTC-03:00)']);
     expect(res.html).toContain('Times in America/Sao_Paulo');
     expect(res.html).toContain('<label class="form-label small mb-0" for="from">From (America/Sao_Paulo)</label>');
     // In UTC the same dates select other runs: i = 24 … 47.

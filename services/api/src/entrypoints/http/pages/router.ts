@@ -15,7 +15,7 @@ import { idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
 import { CATALOG_KINDS } from '../catalog-kinds.js';
 import { describeError } from '../errors.js';
-import { formatDuration, formatTime, statusBadge } from './format.js';
+import { formatDuration, formatLogTime, formatTime, neverRan, statusBadge, timeParts } from './format.js';
 import { dashboardForm, dashboardUrl, parseDashboardQuery } from './dashboard.js';
 import { scheduleCharts } from './chart.js';
 import { viewerZone } from './viewer-zone.js';
@@ -82,6 +82,9 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
     res.locals.can = (a: Parameters<typeof can>[1]) => can(actor, a);
     res.locals.csrfToken = res.locals._csrf;
     res.locals.formatTime = formatTime;
+    res.locals.formatLogTime = formatLogTime;
+    res.locals.timeParts = timeParts;
+    res.locals.neverRan = neverRan;
     res.locals.formatDuration = formatDuration;
     res.locals.statusBadge = statusBadge;
     res.locals.zone = viewerZone(req);

@@ -138,14 +138,35 @@
     if (url) setInterval(refresh, 5000);
   }
 
-  // Same rendering as the server's (pages/format.ts parseLogLine): time severity message.
-  function formatLogLine(line) {
+  // Same rendering as the server's (pages/format.ts parseLogLine and formatLogTime): time in the
+  // page's zone (data-zone on the log; the page names the zone once), severity, message.
+  var logTimeFormat = null;
+  function formatLogTime(time, zone) {
+    if (typeof time !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(time)) return time;
+    var date = new Date(time);
+    if (isNaN(date.getTime())) return time;
+    try {
+      if (!logTimeFormat) {
+        logTimeFormat = new Intl.DateTimeFormat('en-US', {
+          timeZone: zone || 'UTC', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+          hour: '2-digit', minute: '2-digit', second: '2-digit',
+        });
+      }
+      var part = {};
+      logTimeFormat.formatToParts(date).forEach(function (p) { part[p.type] = p.value; });
+      var wall = part.year + '-' + part.month + '-' + part.day + ' ' + part.hour + ':' + part.minute + ':' + part.second;
+      return /T[\d:]+\.\d/.test(time) ? wall + '.' + String(date.getUTCMilliseconds()).padStart(3, '0') : wall;
+    } catch (e) {
+      return time; // a zone this browser does not know: the time as it came
+    }
+  }
+  function formatLogLine(line, zone) {
     // The logs API returns parsed lines ({ time, severity, message }).
-    if (line && typeof line === 'object') return [line.time, line.severity, line.message].filter(Boolean).join(' ');
+    if (line && typeof line === 'object') return [formatLogTime(line.time, zone), line.severity, line.message].filter(Boolean).join(' ');
     try {
       var entry = JSON.parse(line);
       if (entry && typeof entry.message === 'string') {
-        return [entry.time, entry.severity, entry.message].filter(Boolean).join(' ');
+        return [formatLogTime(entry.time, zone), entry.severity, entry.message].filter(Boolean).join(' ');
       }
       if (entry && entry.summary === true) return 'SUMMARY ' + line;
     } catch (e) { /* plain text */ }
@@ -156,13 +177,14 @@
   if (log && log.getAttribute('data-follow-url')) {
     var next = Number(log.getAttribute('data-line-count')) || 0;
     var follow = log.getAttribute('data-follow-url');
+    var logZone = log.getAttribute('data-zone') || 'UTC';
     var timer = setInterval(function () {
       fetch(follow + (follow.indexOf('?') < 0 ? '?' : '&') + 'since=' + next, { credentials: 'same-origin' })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (body) {
           if (!body) return;
           if (body.ok) {
-            body.lines.forEach(function (line) { log.appendChild(document.createTextNode(formatLogLine(line) + '\n')); });
+            body.lines.forEach(function (line) { log.appendChild(document.createTextNode(formatLogLine(line, logZone) + '\n')); });
             next = body.next;
             if (body.lines.length > 0) log.scrollTop = log.scrollHeight;
           }
