@@ -54,6 +54,10 @@ describe('EMPLOYEE into Postgres', () => {
     const res = await run(ids.scheduleId);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ scheduleId: ids.scheduleId, trigger: 'manual', triggeredBy: 'operator@example.com', status: 'running' });
+    expect(res.body.params).toEqual({
+      schedule: 'Employee manual', cron: '0 3 * * *', timeZone: 'America/Sao_Paulo',
+      source: 'Employee manual source', script: 'Employee manual script', destination: 'Employee manual destination', maxRuntimeSeconds: 600,
+    });
     const done = await waitForEnd(operator, res.body.id as number);
     expect(done).toMatchObject({ status: 'succeeded', rowsRead: 42, rowsWritten: 42, error: null });
     const rows = await destination.query(`SELECT first_name, last_name, to_char(hire_date, 'YYYY-MM-DD') AS hired, salary::text AS salary FROM public.employee_manual WHERE emp_no = 2`);
@@ -111,7 +115,7 @@ describe('stop and overlap', () => {
     for (const r of refused) {
       expect(r.body.error.code).toBe('conflict');
       // Zone-free: how long ago by the service clock (fixed here), not an ISO time.
-      expect(r.body.error.message).toMatch(new RegExp(`^Schedule "Overlap" is already running \\(execution ${winner}, (started|queued) 0 s ago\\); wait for it to finish or stop it first$`));
+      expect(r.body.error.message).toMatch(new RegExp(`^Schedule "Overlap" is already running \\(execution ${winner}, (started|queued) [01] s ago\\); wait for it to finish or stop it first$`));
     }
 
     clock.advanceTo(new Date('2026-06-01T06:30:30Z'));
@@ -130,9 +134,9 @@ describe('stop and overlap', () => {
 
 describe('bad input never crashes the control plane', () => {
   const cases: [string, Parameters<typeof createSample>[2], RegExp][] = [
-    ['an unreachable Firebird host', { name: 'Unreachable', port: 1 }, /^unreachable: /],
-    ['a wrong password', { name: 'Wrong password', password: 'not-the-password' }, /^auth: /],
-    ['an SQL syntax error', { name: 'Bad SQL', sql: 'SELECT EMP_NO FROM EMPLOYEE WHERE' }, /^sql: /],
+    ['an unreachable Firebird host', { name: 'Unreachable', port: 1 }, /^Server unreachable: /],
+    ['a wrong password', { name: 'Wrong password', password: 'not-the-password' }, /^Login refused: /],
+    ['an SQL syntax error', { name: 'Bad SQL', sql: 'SELECT EMP_NO FROM EMPLOYEE WHERE' }, /^SQL error: /],
   ];
   test.each(cases)('%s fails the execution with a clear error', async (_label, options, error) => {
     const ids = await createSample(admin, destinationUrl, { ...options, table: `bad_${options.name.replace(/\W/g, '_').toLowerCase()}` });
@@ -142,6 +146,9 @@ describe('bad input never crashes the control plane', () => {
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(error);
     expect(done.error).not.toContain('not-the-password');
+    // The audit log says why, in the same words.
+    const finish = await admin.agent.get('/api/v1/audit').query({ action: 'execution.finish', targetType: 'execution', targetId: String(res.body.id) });
+    expect(finish.body.items.map((e: { outcome: string; details: { reason: string } }) => [e.outcome, e.details.reason])).toEqual([['failure', done.error]]);
     expect((await operator.agent.get('/healthz')).status).toBe(200);
   });
 });
@@ -152,7 +159,13 @@ describe('ad hoc and limits', () => {
     const res = await operator.agent.post('/api/v1/executions').set('x-csrf-token', operator.csrf).send({ sourceId: ids.sourceId, scriptId: ids.scriptId, destinationId: ids.destinationId });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ scheduleId: null, trigger: 'manual', triggeredBy: 'operator@example.com' });
+    // What ran is kept by name: there is no schedule to tell, and ids become null when items are deleted.
+    expect(res.body.params).toEqual({ source: 'Ad hoc source', script: 'Ad hoc script', destination: 'Ad hoc destination', maxRuntimeSeconds: 3600 });
     expect(await waitForEnd(operator, res.body.id as number)).toMatchObject({ status: 'succeeded', rowsWritten: 42 });
+    // The pages name what ran where a schedule name would be.
+    const dashboard = await operator.agent.get('/').query({ kind: 'ad-hoc' });
+    expect(dashboard.text).toMatch(new RegExp(`<tr data-id="${res.body.id}">.*?<td>ad hoc: Ad hoc script</td>`, 's'));
+    expect((await operator.agent.get(`/executions/${res.body.id}`)).text).toContain('ad hoc: Ad hoc script');
   });
 
   test('a run longer than the schedule allows is stopped and fails with the reason', async () => {

@@ -5,7 +5,7 @@
  * execution is inserted as `pending` before anything starts, and a partial unique index refuses a
  * second pending/running row for the same schedule, whichever process or replica tries.
  */
-import type { RunSummary } from '../../../../../jobs/contract/src/summary.js';
+import { ERROR_KIND_LABELS, type RunSummary } from '../../../../../jobs/contract/src/summary.js';
 import { authorize, SCHEDULER, type Actor } from '../auth/actor.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { found } from '../catalog/catalog-service.js';
@@ -14,7 +14,7 @@ import { ACTIVE_STATUSES, isActive, type Execution, type ExecutionStatus, type S
 import { ActiveRunExistsError, DuplicateSlotError, type ExecutionFilter, type ExecutionRepository, type NewExecution, type ScheduleRepository } from '../ports.js';
 import type { RunHandle, RunObservation, Runtime } from '../runtime/runtime.js';
 import { integer, type Input } from '../validation.js';
-import { DEFAULT_MAX_RUNTIME_SECONDS, type RunTemplateBuilder } from './run-template.js';
+import { DEFAULT_MAX_RUNTIME_SECONDS, type RunParts, type RunTemplateBuilder } from './run-template.js';
 import { assertUsable } from '../permissions/permission-service.js';
 import { seesRun, visibleOr404, type VisibilityOf } from '../permissions/visibility.js';
 
@@ -205,7 +205,7 @@ export class ExecutionService {
       ...(schedule ? { scheduleId: schedule.id, scheduleName: schedule.name } : {}),
       maxRuntimeSeconds: target.maxRuntimeSeconds,
     });
-    const execution = await this.insertPending(target, run);
+    const execution = await this.insertPending(target, run, parts);
     let handle: RunHandle;
     try {
       handle = await this.runtime.runNow({
@@ -229,9 +229,9 @@ export class ExecutionService {
     return (await this.executions.get(execution.id))!;
   }
 
-  private async insertPending(target: RunTarget, run: RunFacts): Promise<Execution> {
+  private async insertPending(target: RunTarget, run: RunFacts, parts: RunParts): Promise<Execution> {
     try {
-      return await this.executions.insert(this.newRow(target, { ...run, status: 'pending' }));
+      return await this.executions.insert(this.newRow(target, { ...run, status: 'pending' }, parts));
     } catch (err) {
       const schedule = target.schedule;
       if (!(err instanceof ActiveRunExistsError) || !schedule) throw err;
@@ -245,7 +245,11 @@ export class ExecutionService {
     }
   }
 
-  private newRow(target: RunTarget, run: RunFacts & { status: ExecutionStatus }): NewExecution {
+  /**
+   * `parts`, when known, puts the source, script and destination names in `params`: the ids
+   * become null when an item is deleted, and an ad-hoc run has no schedule to tell what it ran.
+   */
+  private newRow(target: RunTarget, run: RunFacts & { status: ExecutionStatus }, parts?: RunParts): NewExecution {
     const { schedule } = target;
     return {
       scheduleId: schedule?.id ?? null,
@@ -264,9 +268,11 @@ export class ExecutionService {
       rowsWritten: null,
       error: null,
       stoppedBy: null,
-      params: schedule
-        ? { schedule: schedule.name, cron: schedule.cron, timeZone: schedule.timeZone, maxRuntimeSeconds: schedule.maxRuntimeSeconds }
-        : { maxRuntimeSeconds: target.maxRuntimeSeconds },
+      params: {
+        ...(schedule ? { schedule: schedule.name, cron: schedule.cron, timeZone: schedule.timeZone } : {}),
+        ...(parts ? { source: parts.source.name, script: parts.script.name, destination: parts.destination.name } : {}),
+        maxRuntimeSeconds: schedule ? schedule.maxRuntimeSeconds : target.maxRuntimeSeconds,
+      },
     };
   }
 
@@ -330,6 +336,7 @@ export class ExecutionService {
     const execution = await this.findObserved(observation);
     if (!execution) return;
     const summary = observation.summary;
+    const error = errorText(observation.status, summary, observation.reason, execution.stoppedBy);
     const updated = await this.executions.transition(execution.id, ACTIVE_STATUSES, {
       status: observation.status,
       finishedAt: observation.finishedAt,
@@ -338,7 +345,7 @@ export class ExecutionService {
       runtimeUid: observation.handle.uid,
       rowsRead: summary?.rowsRead ?? null,
       rowsWritten: summary?.rowsWritten ?? null,
-      error: errorText(observation.status, summary, observation.reason, execution.stoppedBy),
+      error,
     });
     if (updated) {
       await this.audit.record(SCHEDULER, {
@@ -346,7 +353,8 @@ export class ExecutionService {
         targetType: 'execution',
         targetId: execution.id,
         outcome: observation.status === 'succeeded' ? 'success' : 'failure',
-        details: { status: observation.status, rowsWritten: summary?.rowsWritten ?? null, reason: observation.reason ?? null },
+        // The same text the execution shows, so the audit log says why a run failed or who stopped it.
+        details: { status: observation.status, rowsWritten: summary?.rowsWritten ?? null, reason: error },
       });
     }
   }
@@ -365,7 +373,7 @@ function ago(ms: number): string {
 function errorText(status: ExecutionStatus, summary: RunSummary | undefined, reason: string | undefined, stoppedBy: string | null): string | null {
   const stopper = status === 'stopped' && stoppedBy ? `Stopped by ${stoppedBy}` : null;
   const cause = summary?.error
-    ? [`${summary.error.kind}: ${summary.error.message}`, summary.error.hint].filter(Boolean).join(' — ')
+    ? [`${ERROR_KIND_LABELS[summary.error.kind] ?? summary.error.kind}: ${summary.error.message}`, summary.error.hint].filter(Boolean).join(' — ')
     : status === 'succeeded' ? null : reason ?? (status === 'stopped' ? (stopper ? null : 'Stopped') : 'The run ended without a summary');
   return [stopper, cause].filter(Boolean).join(': ') || null;
 }
