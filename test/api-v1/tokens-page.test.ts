@@ -86,7 +86,7 @@ describe('API tokens page', () => {
     expect([revoke.status, revoke.headers.location]).toEqual([303, '/tokens']);
     const page = await operator.agent.get('/tokens');
     expect(page.text).toContain(`Token &quot;nightly report&quot; (${secret.slice(0, 12)}…) revoked`);
-    expect(page.text).toMatch(/<span class="badge text-bg-secondary">Revoked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/span>/);
+    expect(page.text).toMatch(/<span class="badge text-bg-secondary">Revoked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\+00:00\)<\/span>/);
     expect(page.text).not.toContain(`action="/tokens/${tokenId}/revoke"`);
     const refused = await request(cp.url).get('/api/v1/users/me').set('Authorization', `Bearer ${secret}`);
     expect(refused.status).toBe(401);
