@@ -7,7 +7,12 @@
 //   (b') the same with the wire unencrypted (source wireCrypt "disabled", allowed by WireCrypt = Enabled)
 //   (c)  the extractor loading the Postgres destination (throwaway PostgreSQL 15 cluster, COPY)
 // --job-ms N  the fake BigQuery keeps each load job RUNNING for N ms (BigQuery takes seconds per job).
-// --only-b  measures only (a) and (b) (quick iterations).
+// --only-b  measures only (a) and (b) (quick iterations; with --big also (b) at N rows).
+// --parallel-loads N / --chunk-mib N  override the BigQuery destination's load jobs in flight and
+//          chunk size (default: DEFAULT_PARALLEL_LOADS, DEFAULT_CHUNK_BYTES), for tuning them.
+// --fetch-size N  rows per op_fetch (default DEFAULT_FETCH_SIZE); --no-gate  without the fetch gate
+//          (source/fetch-gate.ts), i.e. node-firebird's own reassembly.
+// --node-args "FLAGS"  Node/V8 flags for the (b) children (heap sizing experiments).
 // --cpu-prof DIR  runs the (b) child with `node --cpu-prof --cpu-prof-dir DIR` (summarise with
 //          `node dist/bench/extract/cpu-profile-summary.js DIR/<file>.cpuprofile`).
 // --big N  repeats (b) on an N-row table of the same shape: peak RSS must stay within 10 %.
@@ -24,6 +29,7 @@ import Firebird from 'node-firebird';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
 import { runExtraction } from '../../jobs/extract/src/run-extraction.js';
 import { bigQueryDestination, createDestinationFactory } from '../../jobs/extract/src/destination/factory.js';
+import { sourceTuning } from '../../jobs/extract/src/source/firebird-source.js';
 import { c08TableSql, createFixtureDatabase } from '../../test/extract/support/firebird-fixtures.js';
 import { firebird } from '../../test/support/firebird.js';
 import { startFakeBigQuery, type FakeBigQuery } from './fake-bigquery.js';
@@ -133,12 +139,26 @@ function benchSpec(database: string, sql: string, mode: ChildMode): JobSpec {
   };
 }
 
+/** --node-args "FLAGS": Node/V8 flags for the (b) children (e.g. heap sizing experiments). */
+function childNodeArgs(): string[] {
+  return (stringArg('node-args') ?? '').split(' ').filter(Boolean);
+}
+
+/** --parallel-loads / --chunk-mib, passed on to the (b) children. */
+function destinationTuning(): { parallelLoads?: number; chunkBytes?: number } {
+  const parallelLoads = arg('parallel-loads');
+  const chunkMiB = arg('chunk-mib');
+  return { ...(parallelLoads ? { parallelLoads } : {}), ...(chunkMiB ? { chunkBytes: Math.round(chunkMiB * 2 ** 20) } : {}) };
+}
+
 /** Child process: one extractor run, prints its measurement as JSON. */
 async function child(mode: ChildMode, database: string, sql: string, target: string): Promise<void> {
+  sourceTuning.fetchSize = arg('fetch-size') ?? sourceTuning.fetchSize;
+  if (flag('no-gate')) sourceTuning.fetchGate = false;
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: 'bench', expiry_date: Date.now() + 3600_000 });
   const createDestination = createDestinationFactory({
-    bigQuery: (request) => bigQueryDestination(request, new BigQuery({ projectId: 'bench', apiEndpoint: target, authClient, autoRetry: false }), { pollMs: 10 }),
+    bigQuery: (request) => bigQueryDestination(request, new BigQuery({ projectId: 'bench', apiEndpoint: target, authClient, autoRetry: false }), { pollMs: 10, ...destinationTuning() }),
   });
   const peaks = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
   const sampler = setInterval(() => {
@@ -163,7 +183,8 @@ async function child(mode: ChildMode, database: string, sql: string, target: str
 /** Runs a child asynchronously (the fake BigQuery endpoint in this process must keep answering). */
 function runChild(reader: string, mode: ChildMode, database: string, sql: string, rows: number, target: string, nodeArgs: string[] = []): Promise<Measurement> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...nodeArgs, import.meta.filename, '--child', mode, database, sql, target], { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    const tuning = [...['parallel-loads', 'chunk-mib', 'fetch-size'].flatMap((name) => (stringArg(name) ? [`--${name}`, stringArg(name)!] : [])), ...(flag('no-gate') ? ['--no-gate'] : [])];
+    execFile(process.execPath, [...nodeArgs, import.meta.filename, '--child', mode, database, sql, target, ...tuning], { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${reader}: ${stderr || err.message}`));
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;
       if (result.rows !== rows) return reject(new Error(`${reader}: expected ${rows} rows, got ${result.rows}`));
@@ -240,29 +261,28 @@ async function main(): Promise<void> {
     results.push(isql);
     const payload = await withFakeBigQuery(async (fake) => {
       const profileDir = stringArg('cpu-prof');
-      const m = await runChild('(b) extractor -> BigQuery load jobs', 'bigquery', database, BENCH_SELECT, rows, fake.endpoint, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+      const m = await runChild('(b) extractor -> BigQuery load jobs', 'bigquery', database, BENCH_SELECT, rows, fake.endpoint, [...childNodeArgs(), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
       lines.push(`(b) uploaded ${(fake.bytesUploaded() / 1e6).toFixed(1)} MB NDJSON in ${fake.loadJobs()} load jobs (largest ${(fake.largestUpload() / 1e6).toFixed(2)} MB), ${fake.rowsLoaded()} rows`);
       return m;
     });
     results.push(payload);
+    const ratio = `ratio (b)/(a) = ${(payload.rowsPerSecond / isql.rowsPerSecond).toFixed(2)} (wall), ${(isql.cpuSeconds / payload.cpuSeconds).toFixed(2)} (CPU)`;
     if (flag('only-b')) {
-      print(results);
-      for (const line of lines) process.stdout.write(`${line}\n`);
-      process.stdout.write(`ratio (b)/(a) = ${(payload.rowsPerSecond / isql.rowsPerSecond).toFixed(2)} (wall), ${(isql.cpuSeconds / payload.cpuSeconds).toFixed(2)} (CPU)\n`);
-      return;
+      lines.push(ratio);
+    } else {
+      const plain = await withFakeBigQuery((fake) => runChild("(b') same, wire unencrypted", 'bigquery-plain', database, BENCH_SELECT, rows, fake.endpoint));
+      results.push(plain);
+      results.push(await runChild('(c) extractor -> postgres (COPY)', 'postgres', database, BENCH_SELECT, rows, postgres.url));
+      lines.push(`${ratio}; (b')/(a) = ${(plain.rowsPerSecond / isql.rowsPerSecond).toFixed(2)} (wall)`);
     }
-    const plain = await withFakeBigQuery((fake) => runChild("(b') same, wire unencrypted", 'bigquery-plain', database, BENCH_SELECT, rows, fake.endpoint));
-    results.push(plain);
-    results.push(await runChild('(c) extractor -> postgres (COPY)', 'postgres', database, BENCH_SELECT, rows, postgres.url));
-    lines.push(`ratio (b)/(a) = ${(payload.rowsPerSecond / isql.rowsPerSecond).toFixed(2)} (wall), ${(isql.cpuSeconds / payload.cpuSeconds).toFixed(2)} (CPU); (b')/(a) = ${(plain.rowsPerSecond / isql.rowsPerSecond).toFixed(2)} (wall)`);
     if (big) {
       const bigDatabase = await benchTable(big);
-      const bigRun = await withFakeBigQuery((fake) => runChild(`(b) at ${big} rows`, 'bigquery', bigDatabase, BENCH_SELECT, big, fake.endpoint));
+      const bigRun = await withFakeBigQuery((fake) => runChild(`(b) at ${big} rows`, 'bigquery', bigDatabase, BENCH_SELECT, big, fake.endpoint, childNodeArgs()));
       results.push(bigRun);
       const growth = (bigRun.peakRssMiB / payload.peakRssMiB - 1) * 100;
       lines.push(`peak RSS of (b): ${payload.peakRssMiB.toFixed(1)} MiB at ${rows} rows, ${bigRun.peakRssMiB.toFixed(1)} MiB at ${big} rows: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} % (${Math.abs(growth) <= 10 ? 'within' : 'NOT within'} 10 %)`);
     }
-    if (c08) {
+    if (c08 && !flag('only-b')) {
       const c08Database = await c08Table(c08);
       const run = await withFakeBigQuery(async (fake) => {
         const m = await runChild(`C08: ${c08} x ~1 KB, heap ${C08_HEAP_MIB} MiB`, 'bigquery', c08Database, C08_SELECT, c08, fake.endpoint, [`--max-old-space-size=${C08_HEAP_MIB}`]);
