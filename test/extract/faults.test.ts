@@ -89,7 +89,8 @@ describe('C09', () => {
     const spec = postgresJobSpec({ sql: 'select EMP_NO, LAST_NAME from EMPLOYEE', table: 'c09_runs', source: { user: C09_READER.name } });
     for (let i = 0; i < 20; i++) {
       const { summary } = await runLibrary(i % 5 === 4 ? { ...spec, script: { ...spec.script, sql: 'selec broken' } } : spec, C09_READER.password, pgUrl);
-      expect(summary.status).toBe(i % 5 === 4 ? 'failed' : 'succeeded');
+      // the run's error is part of the comparison, so an unexpected failure shows why
+      expect({ run: i, status: summary.status, error: i % 5 === 4 ? undefined : summary.error }).toEqual({ run: i, status: i % 5 === 4 ? 'failed' : 'succeeded', error: undefined });
     }
     // The server removes a detached attachment asynchronously; give it a moment.
     for (let i = 0; i < 20 && (await readerAttachments()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
