@@ -33,6 +33,7 @@ import { sourceTuning } from '../../jobs/extract/src/source/firebird-source.js';
 import { c08TableSql, createFixtureDatabase } from '../../test/extract/support/firebird-fixtures.js';
 import { firebird } from '../../test/support/firebird.js';
 import { startFakeBigQuery, type FakeBigQuery } from './fake-bigquery.js';
+import { EXTRACTOR_NODE_FLAGS } from '../../jobs/contract/src/runtime-flags.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const DATA_DIR = process.env.FIREBIRD_DATA_DIR ?? '/var/lib/firebird/3.0/data';
@@ -139,9 +140,13 @@ function benchSpec(database: string, sql: string, mode: ChildMode): JobSpec {
   };
 }
 
-/** --node-args "FLAGS": Node/V8 flags for the (b) children (e.g. heap sizing experiments). */
+/**
+ * Node/V8 flags of the extractor children: the ones the product runs it with (image ENTRYPOINT,
+ * local runtime), or --node-args "FLAGS" instead (heap sizing experiments; "" for V8's defaults).
+ */
 function childNodeArgs(): string[] {
-  return (stringArg('node-args') ?? '').split(' ').filter(Boolean);
+  const given = stringArg('node-args');
+  return given === undefined ? [...EXTRACTOR_NODE_FLAGS] : given.split(' ').filter(Boolean);
 }
 
 /** --parallel-loads / --chunk-mib, passed on to the (b) children. */
@@ -181,7 +186,7 @@ async function child(mode: ChildMode, database: string, sql: string, target: str
 }
 
 /** Runs a child asynchronously (the fake BigQuery endpoint in this process must keep answering). */
-function runChild(reader: string, mode: ChildMode, database: string, sql: string, rows: number, target: string, nodeArgs: string[] = []): Promise<Measurement> {
+function runChild(reader: string, mode: ChildMode, database: string, sql: string, rows: number, target: string, nodeArgs: string[] = childNodeArgs()): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const tuning = [...['parallel-loads', 'chunk-mib', 'fetch-size'].flatMap((name) => (stringArg(name) ? [`--${name}`, stringArg(name)!] : [])), ...(flag('no-gate') ? ['--no-gate'] : [])];
     execFile(process.execPath, [...nodeArgs, import.meta.filename, '--child', mode, database, sql, target, ...tuning], { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
@@ -285,7 +290,7 @@ async function main(): Promise<void> {
     if (c08 && !flag('only-b')) {
       const c08Database = await c08Table(c08);
       const run = await withFakeBigQuery(async (fake) => {
-        const m = await runChild(`C08: ${c08} x ~1 KB, heap ${C08_HEAP_MIB} MiB`, 'bigquery', c08Database, C08_SELECT, c08, fake.endpoint, [`--max-old-space-size=${C08_HEAP_MIB}`]);
+        const m = await runChild(`C08: ${c08} x ~1 KB, heap ${C08_HEAP_MIB} MiB`, 'bigquery', c08Database, C08_SELECT, c08, fake.endpoint, [...childNodeArgs(), `--max-old-space-size=${C08_HEAP_MIB}`]);
         lines.push(`C08 uploaded ${(fake.bytesUploaded() / 1e9).toFixed(2)} GB in ${fake.loadJobs()} load jobs, ${fake.rowsLoaded()} rows loaded (COUNT(*) in the read snapshot: ${c08})`);
         return m;
       });

@@ -9,10 +9,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { args, parseDockerfile } from './support/dockerfile.js';
 import { REPO_ROOT } from './support/tools.js';
+import { EXTRACTOR_NODE_FLAGS } from '../../jobs/contract/src/runtime-flags.js';
 
 const IMAGES = {
-  'Dockerfile.api': { entrypoint: 'dist/services/api/src/entrypoints/cli/main.js', title: 'etl-monitor-api' },
-  'Dockerfile.etl': { entrypoint: 'dist/jobs/extract/src/main.js', title: 'etl-monitor-etl' },
+  'Dockerfile.api': { entrypoint: 'dist/services/api/src/entrypoints/cli/main.js', title: 'etl-monitor-api', nodeFlags: ['--enable-source-maps'] },
+  // The extractor's flags are the ones the local runtime uses too (one list, jobs/contract).
+  'Dockerfile.etl': { entrypoint: 'dist/jobs/extract/src/main.js', title: 'etl-monitor-etl', nodeFlags: EXTRACTOR_NODE_FLAGS },
 } as const;
 const FILES = Object.keys(IMAGES) as (keyof typeof IMAGES)[];
 
@@ -43,7 +45,7 @@ describe.each(FILES)('%s', (file) => {
     expect(args(runtime, 'ENV').join(' ')).toMatch(/\bHOME=\/tmp\b/);
     const entrypoint = args(runtime, 'ENTRYPOINT');
     expect(entrypoint).toHaveLength(1);
-    expect(JSON.parse(entrypoint[0])).toEqual(['node', '--enable-source-maps', IMAGES[file].entrypoint]);
+    expect(JSON.parse(entrypoint[0])).toEqual(['node', ...IMAGES[file].nodeFlags, IMAGES[file].entrypoint]);
     // The entry point is tsc output of a source tsconfig.build.json compiles (services/*/src, jobs/*/src).
     expect(IMAGES[file].entrypoint.replace(/^dist\//, '')).toMatch(/^(services|jobs)\/[^/]+\/src\/.+\.js$/);
   });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { ENV } from '../../../../../../jobs/contract/src/job-spec.js';
+import { EXTRACTOR_NODE_FLAGS } from '../../../../../../jobs/contract/src/runtime-flags.js';
 import { parseRunSummary, type RunStatus, type RunSummary } from '../../../../../../jobs/contract/src/summary.js';
 import { parseCron, slotsBetween, startingDeadlineSeconds, type CronSchedule } from '../../../domain/cron/index.js';
 import type {
@@ -412,5 +413,5 @@ async function waitForExit(pid: number, ms: number): Promise<void> {
 }
 
 export function defaultExtractor(): ExtractorCommand {
-  return { command: process.execPath, args: [paths.extractorMain()] };
+  return { command: process.execPath, args: [...EXTRACTOR_NODE_FLAGS, paths.extractorMain()] };
 }
