@@ -11,6 +11,7 @@ import type { SourceSpec } from '../../jobs/contract/src/job-spec.js';
 import type { Row } from '../../jobs/extract/src/columns.js';
 import { FetchResponseScanner, fetchGateCounts, wireValueSize, type GatedConnection } from '../../jobs/extract/src/source/fetch-gate.js';
 import { FirebirdSource, sourceTuning } from '../../jobs/extract/src/source/firebird-source.js';
+import { listenOnLoopback } from './support/tcp-proxy.js';
 import { firebird } from '../support/firebird.js';
 import { createFixtureDatabase, type Fixture } from './support/firebird-fixtures.js';
 
@@ -46,14 +47,7 @@ async function startSplittingProxy(): Promise<{ port: number; close(): Promise<v
     });
     for (const s of [client, upstream]) s.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(server, sockets);
 }
 
 beforeAll(() => {

@@ -49,6 +49,11 @@ export async function startSilentServer(): Promise<{ port: number; close(): Prom
     sockets.add(socket);
     socket.on('error', () => undefined);
   });
+  return listenOnLoopback(server, sockets);
+}
+
+/** Listens on an ephemeral loopback port; `close` destroys the open `sockets` first so the server can end. */
+export async function listenOnLoopback(server: net.Server, sockets: Set<net.Socket>): Promise<{ port: number; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
