@@ -15,6 +15,7 @@ import { ActiveRunExistsError, DuplicateSlotError, type ExecutionFilter, type Ex
 import type { RunHandle, RunObservation, Runtime } from '../runtime/runtime.js';
 import { integer, type Input } from '../validation.js';
 import { DEFAULT_MAX_RUNTIME_SECONDS, type RunParts, type RunTemplateBuilder } from './run-template.js';
+import { ago } from './elapsed.js';
 import { assertUsable } from '../permissions/permission-service.js';
 import { seesRun, visibleOr404, type VisibilityOf } from '../permissions/visibility.js';
 
@@ -361,15 +362,6 @@ export class ExecutionService {
 }
 
 /** The text shown as the execution's error: the extractor's own message first, then the runtime's reason. */
-/** "45 s ago", "3 min ago", "2 h 5 min ago" (never negative: the database and the service clock may differ). */
-function ago(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''} ago`;
-}
-
 function errorText(status: ExecutionStatus, summary: RunSummary | undefined, reason: string | undefined, stoppedBy: string | null): string | null {
   const stopper = status === 'stopped' && stoppedBy ? `Stopped by ${stoppedBy}` : null;
   const cause = summary?.error
