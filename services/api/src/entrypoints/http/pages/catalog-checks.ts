@@ -53,32 +53,20 @@ export function catalogChecksRouter(services: Services): Router {
     const id = idParam(req);
     if ('host' in formBody(req)) return testTyped(req, res, id);
     const source = await catalog.getSource(actor, id);
-    const result = await catalogChecks.testSource(actor, source.id);
-    res.render('catalog-check', {
-      title: `Test connection: ${source.name}`,
-      kind: 'source',
-      item: source,
-      result,
-      checkedAt: new Date(),
-      againUrl: `/sources/${source.id}/test`,
-      editUrl: `/sources/${source.id}/edit`,
-    });
+    renderCheck(res, 'source', source, await catalogChecks.testSource(actor, source.id), `Test connection: ${source.name}`, 'test');
   });
 
   router.post('/scripts/:id/preview', async (req, res) => {
     const actor = actorOf(req);
     const script = await catalog.getScript(actor, idParam(req));
-    const result = await catalogChecks.previewScript(actor, script.id);
-    res.render('catalog-check', {
-      title: `Preview: ${script.name}`,
-      kind: 'script',
-      item: script,
-      result,
-      checkedAt: new Date(),
-      againUrl: `/scripts/${script.id}/preview`,
-      editUrl: `/scripts/${script.id}/edit`,
-    });
+    renderCheck(res, 'script', script, await catalogChecks.previewScript(actor, script.id), `Preview: ${script.name}`, 'preview');
   });
 
   return router;
+}
+
+/** The result page of a check on a saved item, with "again" and "edit" links. */
+function renderCheck(res: Response, kind: 'source' | 'script', item: { id: number; name: string }, result: unknown, title: string, action: 'test' | 'preview'): void {
+  const base = `/${kind}s/${item.id}`;
+  res.render('catalog-check', { title, kind, item, result, checkedAt: new Date(), againUrl: `${base}/${action}`, editUrl: `${base}/edit` });
 }
