@@ -11,7 +11,8 @@
 // --parallel-loads N / --chunk-mib N  override the BigQuery destination's load jobs in flight and
 //          chunk size (default: DEFAULT_PARALLEL_LOADS, DEFAULT_CHUNK_BYTES), for tuning them.
 // --fetch-size N  rows per op_fetch (default DEFAULT_FETCH_SIZE); --no-gate  without the fetch gate
-//          (source/fetch-gate.ts), i.e. node-firebird's own reassembly.
+//          (source/fetch-gate.ts), i.e. node-firebird's own reassembly and decoding; --no-decoder  with
+//          the gate but node-firebird's decoding instead of ours (source/row-decoder.ts).
 // --node-args "FLAGS"  Node/V8 flags for the (b) children (heap sizing experiments).
 // --cpu-prof DIR  runs the (b) child with `node --cpu-prof --cpu-prof-dir DIR` (summarise with
 //          `node dist/bench/extract/cpu-profile-summary.js DIR/<file>.cpuprofile`).
@@ -160,6 +161,7 @@ function destinationTuning(): { parallelLoads?: number; chunkBytes?: number } {
 async function child(mode: ChildMode, database: string, sql: string, target: string): Promise<void> {
   sourceTuning.fetchSize = arg('fetch-size') ?? sourceTuning.fetchSize;
   if (flag('no-gate')) sourceTuning.fetchGate = false;
+  if (flag('no-decoder')) sourceTuning.rowDecoder = false;
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: 'bench', expiry_date: Date.now() + 3600_000 });
   const createDestination = createDestinationFactory({
@@ -188,7 +190,7 @@ async function child(mode: ChildMode, database: string, sql: string, target: str
 /** Runs a child asynchronously (the fake BigQuery endpoint in this process must keep answering). */
 function runChild(reader: string, mode: ChildMode, database: string, sql: string, rows: number, target: string, nodeArgs: string[] = childNodeArgs()): Promise<Measurement> {
   return new Promise((resolve, reject) => {
-    const tuning = [...['parallel-loads', 'chunk-mib', 'fetch-size'].flatMap((name) => (stringArg(name) ? [`--${name}`, stringArg(name)!] : [])), ...(flag('no-gate') ? ['--no-gate'] : [])];
+    const tuning = [...['parallel-loads', 'chunk-mib', 'fetch-size'].flatMap((name) => (stringArg(name) ? [`--${name}`, stringArg(name)!] : [])), ...['no-gate', 'no-decoder'].filter(flag).map((name) => `--${name}`)];
     execFile(process.execPath, [...nodeArgs, import.meta.filename, '--child', mode, database, sql, target, ...tuning], { encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${reader}: ${stderr || err.message}`));
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;

@@ -5,6 +5,9 @@
 // cuts them into 1..61-byte writes). And it must really engage: every fetch response handed over
 // whole (the driver decodes it once), none handed back unscanned. (A fetch requested while a BLOB
 // close is still deferred in the driver's queue is left to the driver: not armed, still exact.)
+// Our own row decoder (row-decoder.ts), used for statements without BLOBs, must give exactly the
+// rows of the driver path too: every type, NULLs, every fetch size, bytes in tiny pieces, and the
+// charsets (WIN1252 connection, ISO8859_1, NONE holding WIN1252 bytes, undecodable bytes).
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { SourceSpec } from '../../jobs/contract/src/job-spec.js';
@@ -93,33 +96,39 @@ set term ;^`,
 
 afterAll(() => {
   sourceTuning.fetchGate = true;
+  sourceTuning.rowDecoder = true;
 });
 
 interface Read {
   rows: Row[];
   fetches: number;
   gatedFetches: number;
-  gate: { gated: number; passedOn: number };
+  decoderFetches: number;
+  gate: { gated: number; taken: number; passedOn: number };
 }
 
-async function read(gate: boolean, fetchSize: number, port = firebird.port, sql = SQL): Promise<Read> {
+/** 'driver': node-firebird alone; 'gate': whole responses, the driver decodes; 'decoder': whole responses, our row decoder. */
+type ReadPath = 'driver' | 'gate' | 'decoder';
+
+async function read(path: ReadPath, fetchSize: number, port = firebird.port, sql = SQL, source: Partial<SourceSpec> = {}): Promise<Read> {
   const saved = { ...sourceTuning };
-  sourceTuning.fetchGate = gate;
+  sourceTuning.fetchGate = path !== 'driver';
+  sourceTuning.rowDecoder = path === 'decoder';
   sourceTuning.fetchSize = fetchSize;
-  const spec: SourceSpec = { host: firebird.host, port, database: fixture.database, user: firebird.user, charset: 'UTF8', timeZone: 'UTC' };
-  const source = await FirebirdSource.open(spec, firebird.password, 'fetch gate');
+  const spec: SourceSpec = { host: firebird.host, port, database: fixture.database, user: firebird.user, charset: 'UTF8', timeZone: 'UTC', ...source };
+  const reader = await FirebirdSource.open(spec, firebird.password, 'fetch gate');
   try {
-    await source.prepare(sql);
+    await reader.prepare(sql);
     const rows: Row[] = [];
     let fetches = 0;
-    for await (const batch of source.batches([], () => '')) {
+    for await (const batch of reader.batches([], (row) => `ID=${String(row[0])}`)) {
       fetches++;
       rows.push(...batch);
     }
-    const connection = (source as unknown as { connection: GatedConnection }).connection;
-    return { rows, fetches, gatedFetches: source.gatedFetches, gate: fetchGateCounts(connection) };
+    const connection = (reader as unknown as { connection: GatedConnection }).connection;
+    return { rows, fetches, gatedFetches: reader.gatedFetches, decoderFetches: reader.decoderFetches, gate: fetchGateCounts(connection) };
   } finally {
-    await source.close();
+    await reader.close();
     Object.assign(sourceTuning, saved);
   }
 }
@@ -128,33 +137,46 @@ describe('fetch gate', () => {
   let ungated: Read;
 
   beforeAll(async () => {
-    ungated = await read(false, 200);
+    ungated = await read('driver', 200);
   }, 60_000);
 
   test('the ungated driver reads every row of every type (the reference)', () => {
     expect(ungated.rows).toHaveLength(ROWS);
     expect(ungated.gatedFetches).toBe(0);
-    expect(ungated.gate).toEqual({ gated: 0, passedOn: 0 });
+    expect(ungated.gate).toEqual({ gated: 0, taken: 0, passedOn: 0 });
     // the values of the type-mapping fixture row, as the driver + exact decoders give them
     expect(ungated.rows[0]!.slice(0, 15)).toEqual([1, -32768, 2147483647, '9223372036854775807', '-123.4', '123456.789', '1234567890123.45', '12345678.0123456789', 1.5, 2.25, '2024-02-29', '13:45:30.1234', '2024-03-15T13:45:30.1234', 'ab', 'São']);
     expect(ungated.rows[1]).toEqual([2, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, false, null, null, null]);
   });
 
   test.each([1, 7, 200, 1000, 5000])('gated, fetch size %i: exactly the ungated rows; every armed response handed over whole', async (fetchSize) => {
-    const gated = await read(true, fetchSize);
+    const gated = await read('gate', fetchSize);
     expect(gated.rows).toEqual(ungated.rows);
     expect(gated.gatedFetches).toBeGreaterThan(0);
-    expect(gated.gate).toEqual({ gated: gated.gatedFetches, passedOn: 0 });
+    expect(gated.gate).toEqual({ gated: gated.gatedFetches, taken: 0, passedOn: 0 });
+    // with BLOB columns our row decoder stands aside: the same rows, decoded by the driver
+    const withDecoder = await read('decoder', fetchSize);
+    expect(withDecoder.rows).toEqual(ungated.rows);
+    expect(withDecoder.decoderFetches).toBe(0);
   }, 60_000);
 
   test.each([1, 200, 1000])('without BLOB columns every fetch is gated (fetch size %i), rows exact', async (fetchSize) => {
-    const plain = await read(false, 200, firebird.port, NO_BLOBS);
-    const gated = await read(true, fetchSize, firebird.port, NO_BLOBS);
+    const plain = await read('driver', 200, firebird.port, NO_BLOBS);
+    const gated = await read('gate', fetchSize, firebird.port, NO_BLOBS);
     expect(plain.rows).toHaveLength(ROWS);
     expect(gated.rows).toEqual(plain.rows);
     expect(gated.gatedFetches).toBe(gated.fetches);
-    expect(gated.gate).toEqual({ gated: gated.fetches, passedOn: 0 });
+    expect(gated.gate).toEqual({ gated: gated.fetches, taken: 0, passedOn: 0 });
     if (fetchSize === 1) expect(gated.fetches).toBe(ROWS + 1); // the last op_fetch only reports the end
+  }, 60_000);
+
+  test.each([1, 7, 200, 500, 1000, 5000])('our row decoder (fetch size %i): exactly the driver rows, every response decoded by it', async (fetchSize) => {
+    const plain = await read('driver', 200, firebird.port, NO_BLOBS);
+    const decoded = await read('decoder', fetchSize, firebird.port, NO_BLOBS);
+    expect(decoded.rows).toEqual(plain.rows);
+    expect(decoded.decoderFetches).toBe(decoded.fetches);
+    expect(decoded.gate).toEqual({ gated: 0, taken: decoded.fetches, passedOn: 0 });
+    if (fetchSize === 1) expect(decoded.fetches).toBe(ROWS + 1);
   }, 60_000);
 
   // Only the gated driver goes through the cutting proxy: under jest, node-firebird's own
@@ -163,16 +185,63 @@ describe('fetch gate', () => {
   test('bytes arriving in 1..61-byte pieces: gated and ungated rows are the same, gated decodes each response once', async () => {
     const proxy = await startSplittingProxy();
     try {
-      const plain = await read(false, 300, firebird.port, NO_BLOBS);
-      const gated = await read(true, 300, proxy.port, NO_BLOBS);
+      const plain = await read('driver', 300, firebird.port, NO_BLOBS);
+      const gated = await read('gate', 300, proxy.port, NO_BLOBS);
       expect(plain.rows).toEqual(ungated.rows.map((row) => row.filter((_, i) => i !== 15 && i !== 16)));
       expect(gated.rows).toEqual(plain.rows);
-      expect(gated.gate).toEqual({ gated: gated.fetches, passedOn: 0 });
+      expect(gated.gate).toEqual({ gated: gated.fetches, taken: 0, passedOn: 0 });
       expect(gated.fetches).toBe(5);
+      const decoded = await read('decoder', 300, proxy.port, NO_BLOBS);
+      expect(decoded.rows).toEqual(plain.rows);
+      expect(decoded.gate).toEqual({ gated: 0, taken: 5, passedOn: 0 });
     } finally {
       await proxy.close();
     }
   }, 120_000);
+});
+
+describe('our row decoder: charsets', () => {
+  // Every WIN1252 byte that is assigned (0x20..0xFF without 0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D), in
+  // VARCHAR and CHAR (padded), through a WIN1252 connection, an ISO8859_1 database and a NONE
+  // database holding WIN1252 bytes; and the undecodable byte 0x81 in a NONE database.
+  const assigned = Array.from({ length: 224 }, (_, i) => 0x20 + i).filter((b) => ![0x7f, 0x81, 0x8d, 0x8f, 0x90, 0x9d].includes(b) && b !== 0x27);
+  const win1252Text = Buffer.from(assigned).toString('latin1'); // the bytes as a JS string, one char each
+  const latin1Text = Buffer.from(assigned.filter((b) => b < 0x80 || b >= 0xa0)).toString('latin1');
+  const rowsSql = (text: string) =>
+    Array.from({ length: 40 }, (_, i) => `insert into T values (${i + 1}, '${text.slice(i * 5, i * 5 + 30)}', '${text.slice(i * 3, i * 3 + 7)}');`).join('\n');
+  const charsetDbs: Record<string, string> = {};
+
+  beforeAll(() => {
+    // The SQL is written in the fixture's byte charset: a JS string of chars <= U+00FF encodes byte for byte as latin1.
+    charsetDbs.win1252 = createFixtureDatabase('decoder_win1252', 'WIN1252', `create table T (ID integer, VC varchar(40), C char(10));\n${rowsSql(Buffer.from(assigned).toString('latin1'))}`, 'latin1').database;
+    charsetDbs.latin1 = createFixtureDatabase('decoder_latin1', 'ISO8859_1', `create table T (ID integer, VC varchar(40), C char(10));\n${rowsSql(latin1Text)}`, 'latin1').database;
+    charsetDbs.none = createFixtureDatabase('decoder_none', 'NONE', `create table T (ID integer, VC varchar(40), C char(10));\n${rowsSql(win1252Text)}`, 'latin1').database;
+    charsetDbs.noneBad = createFixtureDatabase('decoder_none_bad', 'NONE', `create table T (ID integer, VC varchar(40), C char(10));\ninsert into T values (1, 'ok', 'ok');\ninsert into T values (7, 'bad \u0081 byte', 'x');`, 'latin1').database;
+  }, 120_000);
+
+  const cases: Array<[string, string, Partial<SourceSpec>]> = [
+    ['WIN1252 connection', 'win1252', { charset: 'WIN1252' }],
+    ['ISO8859_1', 'latin1', { charset: 'ISO8859_1' }],
+    ['NONE holding WIN1252', 'none', { charset: 'NONE', legacyCharset: 'WIN1252' }],
+  ];
+  test.each(cases)('%s: the driver path and our decoder give the same text', async (_name, db, charset) => {
+    const sql = 'select ID, VC, C from T order by ID';
+    const plain = await read('driver', 200, firebird.port, sql, { database: charsetDbs[db]!, ...charset });
+    const decoded = await read('decoder', 7, firebird.port, sql, { database: charsetDbs[db]!, ...charset });
+    expect(plain.rows).toHaveLength(40);
+    expect(decoded.rows).toEqual(plain.rows);
+    expect(decoded.gate.taken).toBe(decoded.fetches);
+    // and the text is the real one: e.g. byte 0x80 is the euro sign in WIN1252, not U+0080
+    const expected = db === 'latin1' ? latin1Text : new TextDecoder('windows-1252').decode(Buffer.from(assigned));
+    expect(decoded.rows[0]).toEqual([1, expected.slice(0, 30), expected.slice(0, 7)]);
+  }, 60_000);
+
+  test('undecodable bytes fail the same way on both paths, naming the column and row', async () => {
+    const spec = { database: charsetDbs.noneBad!, charset: 'NONE', legacyCharset: 'WIN1252' } as const;
+    const message = 'column VC, row 2 (ID=7) of script "fetch gate" holds bytes that are not valid NONE holding WIN1252 text; refusing to load them as U+FFFD';
+    await expect(read('driver', 200, firebird.port, 'select ID, VC from T order by ID', spec)).rejects.toMatchObject({ message: `table T, ${message}` });
+    await expect(read('decoder', 200, firebird.port, 'select ID, VC from T order by ID', spec)).rejects.toMatchObject({ message: `table T, ${message}` });
+  }, 60_000);
 });
 
 describe('fetch response scanner', () => {

@@ -21,9 +21,14 @@
  * size, protocol < 13) hands over everything collected and disarms: the driver then works exactly
  * as without the gate. The driver's code is not copied or changed; decoded values are the
  * driver's own (tested equal to the ungated driver for every Firebird 3 type and many fetch sizes).
+ *
+ * Armed with a {@link RowDecoder} (row-decoder.ts, statements without BLOB columns), the whole
+ * response goes to that decoder instead of the driver's, and the gate completes the fetch request
+ * waiting in the driver's queue with the decoded rows.
  */
 import { createRequire } from 'node:module';
 import Firebird from 'node-firebird';
+import type { RowDecoder } from './row-decoder.js';
 
 const T = Firebird.SQL_TYPES;
 const OP_FETCH_RESPONSE = 66;
@@ -48,6 +53,7 @@ interface DriverSocketClass {
 export interface GatedConnection {
   _socket?: object | null;
   _queue?: unknown[];
+  _pending?: unknown[];
   _xdr?: unknown;
   accept?: { protocolVersion?: number };
 }
@@ -140,18 +146,24 @@ export class FetchResponseScanner {
   }
 }
 
+/** Takes a whole op_fetch response (bytes [0, end)) instead of the driver's decoder. */
+export type ResponseTaker = (bytes: Buffer, end: number) => void;
+
 class FetchGate {
   private scanner: FetchResponseScanner | undefined;
+  private taker: ResponseTaker | undefined;
   private buffer: Buffer | undefined;
   private length = 0;
-  /** Responses handed over whole / handed back to the driver unscanned (tests read these). */
+  /** Responses handed over whole / taken by our own decoder / handed back to the driver unscanned (tests read these). */
   gated = 0;
+  taken = 0;
   passedOn = 0;
 
   constructor(private readonly deliver: DataListener) {}
 
-  arm(sizes: readonly number[]): void {
+  arm(sizes: readonly number[], taker: ResponseTaker | undefined): void {
     this.scanner = new FetchResponseScanner(sizes);
+    this.taker = taker;
     this.buffer = undefined;
     this.length = 0;
   }
@@ -182,16 +194,21 @@ class FetchGate {
       this.length = total;
       return;
     }
+    const taker = this.taker;
     if (end === UNKNOWN) this.passedOn++;
+    else if (taker) this.taken++;
     else this.gated++;
     this.scanner = undefined;
+    this.taker = undefined;
     this.buffer = undefined;
     this.length = 0;
-    if (end === UNKNOWN || end === total) return this.deliver(bytes === data ? data : bytes.subarray(0, total));
+    if (end === UNKNOWN) return this.deliver(bytes === data ? data : bytes.subarray(0, total));
+    if (taker) taker(bytes, end);
+    else if (end === total) return this.deliver(bytes === data ? data : bytes.subarray(0, total));
+    else this.deliver(bytes.subarray(0, end));
     // Bytes after the response (the start of a response to a request queued behind the fetch)
     // reach the driver as their own read, as if the TCP read had ended with the fetch response.
-    this.deliver(bytes.subarray(0, end));
-    this.deliver(bytes === data ? data.subarray(end) : Buffer.from(bytes.subarray(end, total)));
+    if (end < total) this.deliver(bytes === data ? data.subarray(end) : Buffer.from(bytes.subarray(end, total)));
   }
 }
 
@@ -212,12 +229,24 @@ function gateOf(connection: GatedConnection | undefined): FetchGate | undefined 
   return socket ? socket[GATE] : undefined;
 }
 
+/** What a fetch callback of the driver receives; `decoded` when our own decoder made the rows. */
+export interface FetchResult {
+  data: unknown[][];
+  fetched: boolean;
+  decoded?: boolean;
+}
+type FetchCallback = (err: unknown, result?: FetchResult) => void;
+
 /**
  * Arms the gate for the op_fetch about to be sent, if that is safe: the connection has no other
  * response outstanding (so the next byte starts the fetch response), no partial bytes saved, a
  * protocol with null bitmaps, and every column has a known wire size. Returns whether it armed.
+ *
+ * With a `decoder` the whole response is decoded by it instead of the driver, and the fetch's
+ * callback — the one request in the driver's queue — is completed here, as the driver's data
+ * handler would complete it (queue entry removed, callback called with `{ data, fetched }`).
  */
-export function armFetchGate(connection: GatedConnection | undefined, columns: ReadonlyArray<{ type: number; length: number }>): boolean {
+export function armFetchGate(connection: GatedConnection | undefined, columns: ReadonlyArray<{ type: number; length: number }>, decoder?: RowDecoder): boolean {
   if (!connection) return false;
   const gate = gateOf(connection);
   if (!gate || (connection._queue?.length ?? 1) !== 0 || connection._xdr !== undefined) return false;
@@ -228,12 +257,26 @@ export function armFetchGate(connection: GatedConnection | undefined, columns: R
     if (size === undefined) return false;
     sizes.push(size);
   }
-  gate.arm(sizes);
+  gate.arm(sizes, decoder ? (bytes, end) => completeFetch(connection, decoder, bytes, end) : undefined);
   return true;
 }
 
-/** Responses the connection's gate handed over whole, and handed back unscanned. */
-export function fetchGateCounts(connection: GatedConnection | undefined): { gated: number; passedOn: number } {
+function completeFetch(connection: GatedConnection, decoder: RowDecoder, bytes: Buffer, end: number): void {
+  const callback = connection._queue?.shift() as FetchCallback | undefined;
+  connection._pending?.shift();
+  if (!callback) return;
+  let result: FetchResult;
+  try {
+    const { rows, fetched } = decoder.decode(bytes, end);
+    result = { data: rows, fetched, decoded: true };
+  } catch (err) {
+    return callback(err);
+  }
+  callback(undefined, result);
+}
+
+/** Responses the connection's gate handed over whole, decoded itself, and handed back unscanned. */
+export function fetchGateCounts(connection: GatedConnection | undefined): { gated: number; taken: number; passedOn: number } {
   const gate = gateOf(connection);
-  return { gated: gate?.gated ?? 0, passedOn: gate?.passedOn ?? 0 };
+  return { gated: gate?.gated ?? 0, taken: gate?.taken ?? 0, passedOn: gate?.passedOn ?? 0 };
 }

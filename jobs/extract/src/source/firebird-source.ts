@@ -16,7 +16,8 @@ import { ExtractionError } from '../errors.js';
 import { classifyAttachError, classifyQueryError } from './firebird-errors.js';
 import { describeWireColumn, installExactDecoders, needsNormalizing, normalizeValue, UnsupportedColumnType, type WireColumn } from './firebird-types.js';
 import { installFastArc4 } from './fast-arc4.js';
-import { armFetchGate, installFetchGate, type GatedConnection } from './fetch-gate.js';
+import { armFetchGate, installFetchGate, type FetchResult, type GatedConnection } from './fetch-gate.js';
+import { RowDecoder } from './row-decoder.js';
 import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, type ConnectionCharset } from './text-decoding.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -25,9 +26,10 @@ export const DEFAULT_READ_TIMEOUT_MS = 300_000;
 export const DEFAULT_FETCH_SIZE = 500;
 /**
  * Process-wide read tuning (the benchmark and tests change it; a run uses the defaults): rows per
- * op_fetch, and whether the fetch gate (fetch-gate.ts) hands the driver whole responses.
+ * op_fetch, whether the fetch gate (fetch-gate.ts) hands the driver whole responses, and whether
+ * statements without BLOBs are decoded by our own row decoder (row-decoder.ts, needs the gate).
  */
-export const sourceTuning = { fetchSize: DEFAULT_FETCH_SIZE, fetchGate: true };
+export const sourceTuning = { fetchSize: DEFAULT_FETCH_SIZE, fetchGate: true, rowDecoder: true };
 const CLOSE_STEP_TIMEOUT_MS = 2_000;
 const ISC_INFO_SQL_STMT_SELECT = 1;
 const TEXT_TYPES = new Set<SourceColumn['type']>(['CHAR', 'VARCHAR', 'BLOB TEXT']);
@@ -37,10 +39,6 @@ interface WireConnection {
   _socket?: { destroy(): void } | null;
   _isDetach?: boolean;
   _retry_connection_id?: ReturnType<typeof setTimeout>;
-}
-interface FetchResult {
-  data: unknown[][];
-  fetched: boolean;
 }
 type BlobReader = (transaction: Transaction, callback: (err: unknown, name: string, emitter: NodeJS.EventEmitter) => void) => void;
 
@@ -52,10 +50,12 @@ export class FirebirdSource {
   private transaction?: Transaction;
   private statement?: Statement;
   private wireColumns: WireColumn[] = [];
+  private rowDecoder: RowDecoder | undefined;
   columns: SourceColumn[] = [];
   private closed = false;
-  /** op_fetch round trips the fetch gate was armed for (tests check it engaged). */
+  /** op_fetch round trips the fetch gate was armed for, and of those with our row decoder (tests check they engaged). */
   gatedFetches = 0;
+  decoderFetches = 0;
 
   private constructor(
     private readonly spec: SourceSpec,
@@ -141,6 +141,7 @@ export class FirebirdSource {
       throw err;
     }
     installExactDecoders(this.wireColumns, this.columns);
+    this.rowDecoder = RowDecoder.for(this.wireColumns, this.columns, this.charset, wireEncoding(this.spec));
     return this.columns;
   }
 
@@ -160,6 +161,7 @@ export class FirebirdSource {
     // Array rows (asObject false): cells by position, so duplicate column names cannot collide.
     await this.call<unknown>('execute', (cb) => statement.execute(this.tx, params, cb, { asObject: false } as QueryOptions));
     const convert = this.rowConverter(rowKey);
+    const check = this.undecodableCheck(rowKey);
     // BLOBs arrive as reader functions and need round trips; without BLOB columns a batch converts
     // synchronously (no promise per row: that was a tenth of the CPU time on 1M rows).
     const hasBlobs = this.columns.some((c) => c.type === 'BLOB TEXT' || c.type === 'BLOB BINARY');
@@ -170,6 +172,13 @@ export class FirebirdSource {
         const result: FetchResult = await pending;
         pending = result.fetched ? undefined : this.fetch(statement);
         pending?.catch(() => undefined); // awaited on the next turn; avoid an unhandled rejection if we stop first
+        if (result.decoded) {
+          // our row decoder made final values: only the undecodable-text check is left
+          const rows = result.data as Row[];
+          for (let r = 0; r < rows.length; r++) check(rows[r]!, ++rowNumber);
+          yield rows;
+          continue;
+        }
         const rows: Row[] = new Array(result.data.length);
         for (let r = 0; r < result.data.length; r++) {
           const raw = result.data[r]!;
@@ -237,7 +246,13 @@ export class FirebirdSource {
   }
 
   private fetch(statement: Statement): Promise<FetchResult> {
-    if (sourceTuning.fetchGate) this.gatedFetches += armFetchGate(this.connection as GatedConnection | undefined, this.wireColumns) ? 1 : 0;
+    if (sourceTuning.fetchGate) {
+      const decoder = sourceTuning.rowDecoder ? this.rowDecoder : undefined;
+      if (armFetchGate(this.connection as GatedConnection | undefined, this.wireColumns, decoder)) {
+        this.gatedFetches++;
+        if (decoder) this.decoderFetches++;
+      }
+    }
     return this.call<FetchResult>('fetch', (cb) => statement.fetch(this.tx, sourceTuning.fetchSize, cb as unknown as QueryCallback));
   }
 
@@ -257,8 +272,8 @@ export class FirebirdSource {
   private rowConverter(rowKey: RowKeyDescriber): (raw: unknown[], rowNumber: number) => Row {
     const columns = this.columns;
     const normalized = columns.filter((c) => needsNormalizing(c)).map((c) => c.index);
-    const text = columns.filter((c) => TEXT_TYPES.has(c.type)).map((c) => c.index);
     const recode = this.recodeText ? columns.filter((c) => c.type === 'CHAR' || c.type === 'VARCHAR').map((c) => c.index) : [];
+    const check = this.undecodableCheck(rowKey);
     return (raw, rowNumber) => {
       const row = raw as Row;
       for (const i of recode) {
@@ -266,11 +281,20 @@ export class FirebirdSource {
         if (typeof value === 'string') row[i] = recodeLegacyText(value, this.charset);
       }
       for (const i of normalized) row[i] = normalizeValue(columns[i]!, raw[i]);
+      check(row, rowNumber);
+      return row;
+    };
+  }
+
+  /** Fails the run on a text value that decoded to U+FFFD (bytes not valid in the charset). */
+  private undecodableCheck(rowKey: RowKeyDescriber): (row: Row, rowNumber: number) => void {
+    const columns = this.columns;
+    const text = columns.filter((c) => TEXT_TYPES.has(c.type)).map((c) => c.index);
+    return (row, rowNumber) => {
       for (const i of text) {
         const cell = row[i];
         if (typeof cell === 'string' && hasUndecodableText(cell)) throw this.undecodable(columns[i]!, row, rowNumber, rowKey);
       }
-      return row;
     };
   }
 
