@@ -1,13 +1,16 @@
 // The extractor's fast paths give exactly what the slow ones gave: the RC4 replacement is byte for
 // byte the driver's own cipher (state carried across calls), INT64 text without BigInt equals the
-// BigInt formatting, times and NDJSON lines keep their exact text. No Firebird needed.
+// BigInt formatting, times and NDJSON lines keep their exact text, and the NDJSON encoder that writes
+// straight into the chunk buffer writes exactly the UTF-8 bytes of those lines. No Firebird needed.
 import { createRequire } from 'node:module';
 import { describe, expect, test } from '@jest/globals';
 import { arc4Transform, driverArc4Transform } from '../../jobs/extract/src/source/fast-arc4.js';
 import { formatFirebirdDate, formatFirebirdTime, formatInt64, formatScaled } from '../../jobs/extract/src/source/firebird-types.js';
 import { ndjsonLine } from '../../jobs/extract/src/destination/bigquery-schema.js';
+import { NdjsonRowEncoder } from '../../jobs/extract/src/destination/ndjson-encoder.js';
+import { ChunkBuilder, chunkLine } from '../../jobs/extract/src/destination/ndjson-chunk.js';
 import { nameColumns } from '../../jobs/extract/src/column-names.js';
-import type { SourceColumn } from '../../jobs/extract/src/columns.js';
+import type { Row, SourceColumn } from '../../jobs/extract/src/columns.js';
 
 type Arc4 = { _s: Uint8Array; _i: number; _j: number };
 const Arc4Class = (createRequire(import.meta.url)('node-firebird/lib/wire/socket.js') as { Arc4: new (key: Buffer) => Arc4 }).Arc4;
@@ -97,5 +100,73 @@ describe('NDJSON line', () => {
     expect(ndjsonLine(columns, [null, null, null, null, Number.NaN])).toBe('{"d":"NaN"}\n');
     expect(ndjsonLine(columns, [null, null, null, null, null])).toBe('{}\n');
     expect(ndjsonLine(columns, [2, null, '', null, -Infinity])).toBe('{"id":2,"txt":"","d":"-Infinity"}\n');
+  });
+});
+
+describe('NDJSON encoder (straight into the chunk buffer)', () => {
+  const source = (type: SourceColumn['type'], index: number, sourceName: string): SourceColumn => ({ index, sourceName, type, scale: 0, nullable: true });
+  const columns = nameColumns([
+    source('INTEGER', 0, 'ID'),
+    source('NUMERIC', 1, 'VAL'),
+    source('VARCHAR', 2, 'TXT'),
+    source('TIMESTAMP', 3, 'TS'),
+    source('DOUBLE PRECISION', 4, 'D'),
+    source('BOOLEAN', 5, 'B'),
+    source('BLOB BINARY', 6, 'BIN'),
+    source('CHAR', 7, 'Ação'),
+  ]);
+  const encoder = new NdjsonRowEncoder(columns);
+  const encode = (row: Row): Buffer => {
+    const buf = Buffer.alloc(encoder.maxBytes(row));
+    return buf.subarray(0, encoder.write(row, buf, 0));
+  };
+
+  // every escape JSON.stringify makes, multi-byte text, surrogate pairs and lone surrogates
+  const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('');
+  const texts = [
+    '', 'plain', controls, '\u007f "quoted" \\ back\\slash /', 'São João € “aspas” – ™ œ Ÿ ß', '\u2028\u2029', '😀 emoji 𝄞',
+    '\ud83d', 'x\ude00', '\ud83d\ud83d\ude00', '\ude00\ud83d', 'ab\ud800', 'ç'.repeat(2000), 'a\u0000b',
+  ];
+  const numbers = [0, -0, 1, -1, 0.1, 1e21, -1e-7, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, Number.NaN, Infinity, -Infinity, 2147483647, 123456789.125];
+
+  test('the exact bytes of ndjsonLine for escapes, surrogates, numbers, booleans, BYTES and NULLs', () => {
+    const rows: Row[] = [
+      [null, null, null, null, null, null, null, null],
+      ...texts.map((t, i): Row => [i, '-499998.75', t, '2020-01-01T00:00:01.001', numbers[i % numbers.length]!, i % 2 === 0, Buffer.from(t), t]),
+      ...numbers.map((n, i): Row => [n, null, null, null, n, null, null, null]),
+      [null, null, null, null, null, false, Buffer.alloc(0), ''],
+      [7, null, null, null, null, true, Buffer.from([0, 255, 1, 254, 2]), null],
+    ];
+    for (const row of rows) expect(encode(row).toString('utf8')).toBe(ndjsonLine(columns, row));
+    // lone surrogates cannot round-trip through a JS string: compare the bytes too
+    for (const row of rows) expect(encode(row).equals(Buffer.from(ndjsonLine(columns, row), 'utf8'))).toBe(true);
+    expect(encode([1, null, '\ud83d', null, null, null, null, null]).toString('latin1')).toBe('{"id":1,"txt":"\\ud83d"}\n');
+    expect(encode([null, null, null, null, null, null, null, 'é']).toString('utf8')).toBe('{"acao":"é"}\n');
+  });
+
+  test('random text (deterministic): the same bytes as JSON.stringify + UTF-8, every line mapped back by its end offset', () => {
+    const pool = ['a', 'Z', ' ', '"', '\\', '\n', '\u0001', '\u001f', 'é', 'ç', '€', '中', '\u2028', '😀', '\ud800', '\udfff', '\ufffd', '\u00a0'];
+    const random = bytes(40_000, 12345);
+    const builder = new ChunkBuilder(64); // starts small: appendRow must grow it
+    const expected: string[] = [];
+    for (let r = 0; r < 2000; r++) {
+      const length = random[r]! % 40;
+      let text = '';
+      for (let k = 0; k < length; k++) text += pool[random[(r * 17 + k * 3) % random.length]! % pool.length];
+      const row: Row = [r, null, text, null, null, null, null, null];
+      builder.appendRow(encoder, row);
+      expected.push(ndjsonLine(columns, row));
+    }
+    const chunk = builder.take();
+    expect(chunk.data.equals(Buffer.from(expected.join(''), 'utf8'))).toBe(true);
+    expect(chunk.ends).toHaveLength(2000);
+    expect(chunkLine(chunk, 1234)).toBe(Buffer.from(expected[1234]!, 'utf8').toString('utf8'));
+  });
+
+  test('maxBytes is never below what write writes', () => {
+    for (const text of [...texts, '\u0001'.repeat(100), '\ud800'.repeat(50), '😀'.repeat(50)]) {
+      const row: Row = [1, '1.5', text, '2020-01-01T00:00:00', -Number.MAX_VALUE, true, Buffer.from(text), text];
+      expect(encode(row).length).toBeLessThanOrEqual(encoder.maxBytes(row));
+    }
   });
 });

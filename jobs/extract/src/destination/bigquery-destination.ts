@@ -22,7 +22,8 @@ import type { BigQueryDestinationSpec, WriteMode } from '../../../contract/src/j
 import type { CellValue, Column, Row } from '../columns.js';
 import { ExtractionError, StopRequested } from '../errors.js';
 import type { RunLogger } from '../logger.js';
-import { bigQuerySchema, ndjsonLine, type BigQueryField } from './bigquery-schema.js';
+import { bigQuerySchema, type BigQueryField } from './bigquery-schema.js';
+import { NdjsonRowEncoder } from './ndjson-encoder.js';
 import { classifyApiError, isTooLarge, isTransient, loadJobError, type BigQueryErrorProto } from './bigquery-errors.js';
 import { type CommitResult, type Destination, rowCountMismatch } from './destination.js';
 import { type Chunk, ChunkBuilder, chunkLine, lineAt, sliceChunk } from './ndjson-chunk.js';
@@ -61,6 +62,7 @@ export class BigQueryDestination implements Destination {
   private readonly stagingId: string;
   private schema: BigQueryField[] = [];
   private columns: readonly Column[] = [];
+  private encoder = new NdjsonRowEncoder([]);
   /** The chunk being filled; buffers of finished loads are reused. */
   private pending: ChunkBuilder;
   private readonly freeBuilders: ChunkBuilder[] = [];
@@ -119,6 +121,7 @@ export class BigQueryDestination implements Destination {
 
   async begin(columns: readonly Column[]): Promise<void> {
     this.columns = columns;
+    this.encoder = new NdjsonRowEncoder(columns);
     this.schema = bigQuerySchema(columns);
     const existing = await this.targetFields();
     if (existing && this.mode !== 'truncate') this.checkSchema(existing);
@@ -129,7 +132,7 @@ export class BigQueryDestination implements Destination {
 
   async write(rows: readonly Row[]): Promise<void> {
     for (const row of rows) {
-      this.pending.append(ndjsonLine(this.columns, row));
+      this.pending.appendRow(this.encoder, row);
       if (this.pending.bytes >= this.chunkBytes) await this.flush();
     }
   }

@@ -78,7 +78,7 @@ function jsonValue(value: Exclude<CellValue, null>): string {
  * Column types whose decoded text never needs JSON escaping (digits, '-', '.', ':', 'T'): exact
  * decimals and wall-clock values are quoted as they are, without JSON.stringify.
  */
-const PLAIN_TEXT_TYPES = new Set<SourceColumn['type']>(['BIGINT', 'INT128', 'NUMERIC', 'DATE', 'TIME', 'TIMESTAMP']);
+export const PLAIN_TEXT_TYPES = new Set<SourceColumn['type']>(['BIGINT', 'INT128', 'NUMERIC', 'DATE', 'TIME', 'TIMESTAMP']);
 
 interface LineEncoding {
   /** `"name":` per column, computed once per column list (an object and JSON.stringify per row cost more than the rest). */

@@ -5,6 +5,9 @@
  * collected late, the bulk of the extractor's peak RSS), no join, no second copy for the upload.
  * The line end offsets let an error at a byte position be mapped back to its row.
  */
+import type { Row } from '../columns.js';
+import type { NdjsonRowEncoder } from './ndjson-encoder.js';
+
 export interface Chunk {
   /** The NDJSON bytes (a view; valid until the builder is reused). */
   data: Buffer;
@@ -32,10 +35,11 @@ export class ChunkBuilder {
     return this.ends.length;
   }
 
-  append(line: string): void {
-    const worstCase = line.length * 3; // UTF-16 code unit -> at most 3 UTF-8 bytes
+  /** Appends the row's NDJSON line, encoded straight into the buffer. */
+  appendRow(encoder: NdjsonRowEncoder, row: Row): void {
+    const worstCase = encoder.maxBytes(row);
     if (this.length + worstCase > this.buffer.length) this.grow(this.length + worstCase);
-    this.length += this.buffer.write(line, this.length, 'utf8');
+    this.length = encoder.write(row, this.buffer, this.length);
     this.ends.push(this.length);
   }
 

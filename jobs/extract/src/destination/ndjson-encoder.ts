@@ -1,0 +1,152 @@
+/**
+ * Writes a row's NDJSON line (the exact bytes of `ndjsonLine` in bigquery-schema.ts, as UTF-8)
+ * straight into a chunk buffer, without building the line as a string first.
+ *
+ * Why: building each line as a JS string (JSON.stringify per text cell, a concatenation per cell)
+ * and then encoding it into the chunk buffer was ~30 % of the extractor's CPU on a 1M-row load:
+ * the concatenated string is flattened and re-read by the encoder, and the pieces are garbage
+ * straight away. Here keys are pre-encoded bytes, exact decimals and wall clocks (ASCII by
+ * construction) are copied code unit by code unit, and text is JSON-escaped and UTF-8 encoded in
+ * the same loop. (Measured against JSON.stringify + Buffer#write of the line: 120 vs 322 ns per
+ * row with 30 characters of accented text, 2.7 vs 2.8 µs with 1,000, so there is no length from
+ * which the native pair wins.)
+ *
+ * test/extract/fast-paths.test.ts checks the bytes equal `ndjsonLine` for escapes, surrogate
+ * pairs, lone surrogates, every control character, numbers, booleans, BYTES and NULLs.
+ */
+import type { CellValue, Column, Row } from '../columns.js';
+import { PLAIN_TEXT_TYPES } from './bigquery-schema.js';
+
+/** Longest text of a finite double (`String(-1.7976931348623157e+308)` is 24) or of a quoted special value. */
+const MAX_NUMBER_TEXT = 26;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const HEX = '0123456789abcdef';
+/** Short escapes JSON.stringify uses for these control characters; the others are \u00xx. */
+const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
+
+export class NdjsonRowEncoder {
+  /** `"name":` as bytes, per column. */
+  private readonly keys: Uint8Array[];
+  private readonly plainText: boolean[];
+
+  constructor(columns: readonly Column[]) {
+    this.keys = columns.map((c) => Buffer.from(`${JSON.stringify(c.name)}:`, 'utf8'));
+    this.plainText = columns.map((c) => PLAIN_TEXT_TYPES.has(c.type));
+  }
+
+  /** An upper bound of the bytes {@link write} writes for this row. */
+  maxBytes(row: Row): number {
+    let bytes = 3; // { } \n
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const value = row[i];
+      if (value === null || value === undefined) continue;
+      bytes += keys[i]!.length + 1 + valueBound(value);
+    }
+    return bytes;
+  }
+
+  /** Writes the row's line (with "\n") at `pos`; returns the offset after it. */
+  write(row: Row, buf: Buffer, pos: number): number {
+    const keys = this.keys;
+    const plainText = this.plainText;
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const value = row[i];
+      if (value === null || value === undefined) continue;
+      buf[pos++] = first ? 0x7b : 0x2c; // { or ,
+      first = false;
+      const key = keys[i]!;
+      for (let k = 0; k < key.length; k++) buf[pos++] = key[k]!;
+      if (typeof value === 'string') {
+        pos = plainText[i] ? writeAscii(buf, pos, value, true) : writeJsonString(buf, pos, value);
+      } else if (typeof value === 'number') {
+        pos = Number.isFinite(value) ? writeAscii(buf, pos, String(value), false) : writeAscii(buf, pos, Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity', true);
+      } else if (typeof value === 'boolean') {
+        pos = writeAscii(buf, pos, value ? 'true' : 'false', false);
+      } else {
+        pos = writeAscii(buf, pos, value.toString('base64'), true);
+      }
+    }
+    if (first) buf[pos++] = 0x7b;
+    buf[pos++] = 0x7d;
+    buf[pos++] = 0x0a;
+    return pos;
+  }
+}
+
+function valueBound(value: Exclude<CellValue, null>): number {
+  switch (typeof value) {
+    case 'string':
+      return 6 * value.length + 2; // "\u00xx" for every code unit at worst
+    case 'number':
+      return MAX_NUMBER_TEXT;
+    case 'boolean':
+      return 5;
+    default:
+      return 4 * Math.ceil(value.length / 3) + 2;
+  }
+}
+
+/** Text known to be ASCII without characters JSON escapes (digits, signs, dates, base64). */
+function writeAscii(buf: Buffer, pos: number, text: string, quoted: boolean): number {
+  if (quoted) buf[pos++] = QUOTE;
+  for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
+  if (quoted) buf[pos++] = QUOTE;
+  return pos;
+}
+
+/** JSON.stringify(text) as UTF-8, in one pass (ES2019 well-formed: lone surrogates escaped). */
+function writeJsonString(buf: Buffer, pos: number, text: string): number {
+  buf[pos++] = QUOTE;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) buf[pos++] = c;
+      else pos = writeEscape(buf, pos, c);
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const codePoint = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        buf[pos++] = 0xf0 | (codePoint >> 18);
+        buf[pos++] = 0x80 | ((codePoint >> 12) & 0x3f);
+        buf[pos++] = 0x80 | ((codePoint >> 6) & 0x3f);
+        buf[pos++] = 0x80 | (codePoint & 0x3f);
+        i++;
+      } else pos = writeUnicodeEscape(buf, pos, c); // a lone surrogate
+    }
+  }
+  buf[pos++] = QUOTE;
+  return pos;
+}
+
+function writeEscape(buf: Buffer, pos: number, c: number): number {
+  if (c === QUOTE || c === BACKSLASH) {
+    buf[pos++] = BACKSLASH;
+    buf[pos++] = c;
+    return pos;
+  }
+  const short = SHORT_ESCAPES[c];
+  if (short !== undefined) {
+    buf[pos++] = BACKSLASH;
+    buf[pos++] = short;
+    return pos;
+  }
+  return writeUnicodeEscape(buf, pos, c);
+}
+
+function writeUnicodeEscape(buf: Buffer, pos: number, c: number): number {
+  buf[pos++] = BACKSLASH;
+  buf[pos++] = 0x75; // u
+  for (let shift = 12; shift >= 0; shift -= 4) buf[pos++] = HEX.charCodeAt((c >> shift) & 0xf);
+  return pos;
+}
