@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { arc4Transform, driverArc4Transform } from '../../jobs/extract/src/source/fast-arc4.js';
 import { formatFirebirdDate, formatFirebirdTime, formatInt64, formatScaled } from '../../jobs/extract/src/source/firebird-types.js';
 import { ndjsonLine } from '../../jobs/extract/src/destination/bigquery-schema.js';
-import { NdjsonRowEncoder } from '../../jobs/extract/src/destination/ndjson-encoder.js';
+import { NdjsonRowEncoder, NO_ROOM } from '../../jobs/extract/src/destination/ndjson-encoder.js';
 import { ChunkBuilder, chunkLine } from '../../jobs/extract/src/destination/ndjson-chunk.js';
 import { nameColumns } from '../../jobs/extract/src/column-names.js';
 import type { Row, SourceColumn } from '../../jobs/extract/src/columns.js';
@@ -163,7 +163,14 @@ describe('NDJSON encoder (straight into the chunk buffer)', () => {
     expect(chunkLine(chunk, 1234)).toBe(Buffer.from(expected[1234]!, 'utf8').toString('utf8'));
   });
 
-  test('maxBytes is never below what write writes', () => {
+  test('a row that might not fit is refused (NO_ROOM), never written past the end; maxBytes is never below what write writes', () => {
+    const row: Row = [1, null, 'São João', null, null, null, null, null];
+    const exact = encode(row);
+    const guard = Buffer.alloc(exact.length + 40, 0xee);
+    expect(encoder.write(row, guard.subarray(0, exact.length), 0)).toBe(NO_ROOM); // worst case of the text needs more
+    expect(guard.subarray(exact.length).every((b) => b === 0xee)).toBe(true);
+    expect(encoder.write([null, null, null, null, null, null, null, null], Buffer.alloc(2), 0)).toBe(NO_ROOM);
+    expect(encoder.write([null, null, null, null, null, null, null, null], Buffer.alloc(3), 0)).toBe(3);
     for (const text of [...texts, '\u0001'.repeat(100), '\ud800'.repeat(50), '😀'.repeat(50)]) {
       const row: Row = [1, '1.5', text, '2020-01-01T00:00:00', -Number.MAX_VALUE, true, Buffer.from(text), text];
       expect(encode(row).length).toBeLessThanOrEqual(encoder.maxBytes(row));

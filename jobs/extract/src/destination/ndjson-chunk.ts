@@ -6,7 +6,7 @@
  * The line end offsets let an error at a byte position be mapped back to its row.
  */
 import type { Row } from '../columns.js';
-import type { NdjsonRowEncoder } from './ndjson-encoder.js';
+import { NO_ROOM, type NdjsonRowEncoder } from './ndjson-encoder.js';
 
 export interface Chunk {
   /** The NDJSON bytes (a view; valid until the builder is reused). */
@@ -37,10 +37,13 @@ export class ChunkBuilder {
 
   /** Appends the row's NDJSON line, encoded straight into the buffer. */
   appendRow(encoder: NdjsonRowEncoder, row: Row): void {
-    const worstCase = encoder.maxBytes(row);
-    if (this.length + worstCase > this.buffer.length) this.grow(this.length + worstCase);
-    this.length = encoder.write(row, this.buffer, this.length);
-    this.ends.push(this.length);
+    let end = encoder.write(row, this.buffer, this.length);
+    if (end === NO_ROOM) {
+      this.grow(this.length + encoder.maxBytes(row));
+      end = encoder.write(row, this.buffer, this.length);
+    }
+    this.length = end;
+    this.ends.push(end);
   }
 
   /** The chunk so far; the builder starts the next one in the same buffer once this is loaded. */

@@ -22,6 +22,10 @@ const MAX_NUMBER_TEXT = 26;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const HEX = '0123456789abcdef';
+/** What {@link NdjsonRowEncoder.write} returns when the row does not fit the buffer. */
+export const NO_ROOM = -1;
+/** ASCII code units JSON escapes: controls, quote, backslash. */
+const NEEDS_ESCAPE = Uint8Array.from({ length: 0x80 }, (_, c) => (c < 0x20 || c === QUOTE || c === BACKSLASH ? 1 : 0));
 /** Short escapes JSON.stringify uses for these control characters; the others are \u00xx. */
 const SHORT_ESCAPES: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 
@@ -47,17 +51,23 @@ export class NdjsonRowEncoder {
     return bytes;
   }
 
-  /** Writes the row's line (with "\n") at `pos`; returns the offset after it. */
+  /**
+   * Writes the row's line (with "\n") at `pos`; returns the offset after it, or {@link NO_ROOM}
+   * (bytes from `pos` on are then garbage) when it might not fit: each value's worst case is
+   * checked as it comes, which spares a second walk over the row for almost every row.
+   */
   write(row: Row, buf: Buffer, pos: number): number {
     const keys = this.keys;
     const plainText = this.plainText;
+    const room = buf.length - 3; // the closing } \n (and { of an empty row)
     let first = true;
     for (let i = 0; i < keys.length; i++) {
       const value = row[i];
       if (value === null || value === undefined) continue;
+      const key = keys[i]!;
+      if (pos + 1 + key.length + valueBound(value) > room) return NO_ROOM;
       buf[pos++] = first ? 0x7b : 0x2c; // { or ,
       first = false;
-      const key = keys[i]!;
       for (let k = 0; k < key.length; k++) buf[pos++] = key[k]!;
       if (typeof value === 'string') {
         pos = plainText[i] ? writeAscii(buf, pos, value, true) : writeJsonString(buf, pos, value);
@@ -69,7 +79,10 @@ export class NdjsonRowEncoder {
         pos = writeAscii(buf, pos, value.toString('base64'), true);
       }
     }
-    if (first) buf[pos++] = 0x7b;
+    if (first) {
+      if (pos > room) return NO_ROOM;
+      buf[pos++] = 0x7b;
+    }
     buf[pos++] = 0x7d;
     buf[pos++] = 0x0a;
     return pos;
@@ -104,7 +117,7 @@ function writeJsonString(buf: Buffer, pos: number, text: string): number {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
-      if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) buf[pos++] = c;
+      if (NEEDS_ESCAPE[c] === 0) buf[pos++] = c;
       else pos = writeEscape(buf, pos, c);
     } else if (c < 0x800) {
       buf[pos++] = 0xc0 | (c >> 6);
