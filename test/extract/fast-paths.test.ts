@@ -126,6 +126,8 @@ describe('NDJSON encoder (straight into the chunk buffer)', () => {
   const texts = [
     '', 'plain', controls, '\u007f "quoted" \\ back\\slash /', 'São João € “aspas” – ™ œ Ÿ ß', '\u2028\u2029', '😀 emoji 𝄞',
     '\ud83d', 'x\ude00', '\ud83d\ud83d\ude00', '\ude00\ud83d', 'ab\ud800', 'ç'.repeat(2000), 'a\u0000b',
+    // from 256 characters on the native JSON.stringify path: the same bytes
+    `${'é'.repeat(300)}"\n\ud800${'😀'.repeat(10)}\\`, '\u0001'.repeat(256),
   ];
   const numbers = [0, -0, 1, -1, 0.1, 1e21, -1e-7, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, Number.NaN, Infinity, -Infinity, 2147483647, 123456789.125];
 

@@ -7,9 +7,10 @@
  * the concatenated string is flattened and re-read by the encoder, and the pieces are garbage
  * straight away. Here keys are pre-encoded bytes, exact decimals and wall clocks (ASCII by
  * construction) are copied code unit by code unit, and text is JSON-escaped and UTF-8 encoded in
- * the same loop. (Measured against JSON.stringify + Buffer#write of the line: 120 vs 322 ns per
- * row with 30 characters of accented text, 2.7 vs 2.8 µs with 1,000, so there is no length from
- * which the native pair wins.)
+ * the same loop — up to {@link NATIVE_TEXT_FROM} characters. Longer text goes through the native
+ * JSON.stringify + UTF-8 writer: on case C08 (3M rows of 1,000 accented characters, bench/extract)
+ * the JS loop cost 58 s / 62 CPU s against 44 s / 43 CPU s native, while on the 1M-row benchmark
+ * table (VARCHAR(100)) the loop is the faster one (2.7–2.9 s against 3.0–3.1 s for the whole run).
  *
  * test/extract/fast-paths.test.ts checks the bytes equal `ndjsonLine` for escapes, surrogate
  * pairs, lone surrogates, every control character, numbers, booleans, BYTES and NULLs.
@@ -22,6 +23,8 @@ const MAX_NUMBER_TEXT = 26;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const HEX = '0123456789abcdef';
+/** From this length on text goes through the native JSON.stringify + UTF-8 writer (see the header). */
+const NATIVE_TEXT_FROM = 256;
 /** What {@link NdjsonRowEncoder.write} returns when the row does not fit the buffer. */
 export const NO_ROOM = -1;
 /** ASCII code units JSON escapes: controls, quote, backslash. */
@@ -70,7 +73,7 @@ export class NdjsonRowEncoder {
       first = false;
       for (let k = 0; k < key.length; k++) buf[pos++] = key[k]!;
       if (typeof value === 'string') {
-        pos = plainText[i] ? writeAscii(buf, pos, value, true) : writeJsonString(buf, pos, value);
+        pos = plainText[i] ? writeAscii(buf, pos, value, true) : value.length < NATIVE_TEXT_FROM ? writeJsonString(buf, pos, value) : writeNative(buf, pos, JSON.stringify(value));
       } else if (typeof value === 'number') {
         pos = Number.isFinite(value) ? writeAscii(buf, pos, String(value), false) : writeAscii(buf, pos, Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity', true);
       } else if (typeof value === 'boolean') {
@@ -100,6 +103,14 @@ function valueBound(value: Exclude<CellValue, null>): number {
     default:
       return 4 * Math.ceil(value.length / 3) + 2;
   }
+}
+
+interface NativeWriter {
+  utf8Write(text: string, offset: number): number;
+}
+
+function writeNative(buf: Buffer, pos: number, json: string): number {
+  return pos + (buf as unknown as NativeWriter).utf8Write(json, pos);
 }
 
 /** Text known to be ASCII without characters JSON escapes (digits, signs, dates, base64). */
