@@ -16,6 +16,7 @@ import { ExtractionError } from '../errors.js';
 import { classifyAttachError, classifyQueryError } from './firebird-errors.js';
 import { describeWireColumn, installExactDecoders, needsNormalizing, normalizeValue, UnsupportedColumnType, type WireColumn } from './firebird-types.js';
 import { installFastArc4 } from './fast-arc4.js';
+import { installOsUserFallback } from './os-user-fallback.js';
 import { armFetchGate, installFetchGate, type FetchResult, type GatedConnection } from './fetch-gate.js';
 import { RowDecoder } from './row-decoder.js';
 import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, type ConnectionCharset } from './text-decoding.js';
@@ -72,6 +73,7 @@ export class FirebirdSource {
     const charset = connectionCharset(spec);
     installFastArc4();
     installFetchGate();
+    installOsUserFallback();
     const options: Options = {
       host: spec.host,
       port: spec.port,
