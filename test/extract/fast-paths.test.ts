@@ -168,14 +168,22 @@ describe('NDJSON encoder (straight into the chunk buffer)', () => {
   test('a row that might not fit is refused (NO_ROOM), never written past the end; maxBytes is never below what write writes', () => {
     const row: Row = [1, null, 'São João', null, null, null, null, null];
     const exact = encode(row);
-    const guard = Buffer.alloc(exact.length + 40, 0xee);
-    expect(encoder.write(row, guard.subarray(0, exact.length), 0)).toBe(NO_ROOM); // worst case of the text needs more
-    expect(guard.subarray(exact.length).every((b) => b === 0xee)).toBe(true);
+    // a buffer with room for the line but not for the text's worst case: refused, nothing after it touched
+    const buffer = Buffer.alloc(exact.length + 40, 0xee);
+    expect(encoder.write(row, buffer.subarray(0, exact.length), 0)).toBe(NO_ROOM);
+    expect(buffer.subarray(exact.length).every((b) => b === 0xee)).toBe(true);
     expect(encoder.write([null, null, null, null, null, null, null, null], Buffer.alloc(2), 0)).toBe(NO_ROOM);
     expect(encoder.write([null, null, null, null, null, null, null, null], Buffer.alloc(3), 0)).toBe(3);
-    for (const text of [...texts, '\u0001'.repeat(100), '\ud800'.repeat(50), '😀'.repeat(50)]) {
-      const row: Row = [1, '1.5', text, '2020-01-01T00:00:00', -Number.MAX_VALUE, true, Buffer.from(text), text];
-      expect(encode(row).length).toBeLessThanOrEqual(encoder.maxBytes(row));
+    // in a roomy buffer: what write writes never exceeds maxBytes (worst cases: all escapes, lone surrogates, 4-byte characters)
+    const roomy = Buffer.alloc(1 << 16);
+    for (const text of [...texts, '\u0001'.repeat(100), '\ud800'.repeat(50), '😀'.repeat(50), '\u0001'.repeat(300), '\ud800'.repeat(300)]) {
+      for (const value of [text, Buffer.from(text)]) {
+        const candidate: Row = [-2147483648, '-12345678901234.5678', typeof value === 'string' ? value : null, '2020-01-01T00:00:00.0001', -Number.MAX_VALUE, true, Buffer.isBuffer(value) ? value : null, text];
+        const end = encoder.write(candidate, roomy, 7);
+        expect(end).not.toBe(NO_ROOM);
+        expect(end - 7).toBeLessThanOrEqual(encoder.maxBytes(candidate));
+        expect(end - 7).toBeGreaterThan(encoder.maxBytes(candidate) / 7); // the bound is not absurdly loose
+      }
     }
   });
 });

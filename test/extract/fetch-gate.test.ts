@@ -12,7 +12,10 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { SourceSpec } from '../../jobs/contract/src/job-spec.js';
 import type { Row } from '../../jobs/extract/src/columns.js';
-import { FetchResponseScanner, fetchGateCounts, wireValueSize, type GatedConnection } from '../../jobs/extract/src/source/fetch-gate.js';
+import { FetchGate, FetchResponseScanner, fetchGateCounts, fetchTaker, wireValueSize, type FetchResult, type GatedConnection } from '../../jobs/extract/src/source/fetch-gate.js';
+import { RowDecoder } from '../../jobs/extract/src/source/row-decoder.js';
+import type { WireColumn } from '../../jobs/extract/src/source/firebird-types.js';
+import type { SourceColumn } from '../../jobs/extract/src/columns.js';
 import { FirebirdSource, sourceTuning } from '../../jobs/extract/src/source/firebird-source.js';
 import { listenOnLoopback } from './support/tcp-proxy.js';
 import { firebird } from '../support/firebird.js';
@@ -20,7 +23,7 @@ import { createFixtureDatabase, type Fixture } from './support/firebird-fixtures
 
 const ROWS = 1203;
 const SQL = 'select * from T order by ID';
-const NO_BLOBS = 'select ID, SI, I, BI, N41, D93, N152, N1810, F, DP, D, TM, TS, C, VC, B, VO, CO, C1 from T order by ID';
+const NO_BLOBS = 'select ID, SI, I, BI, N41, D93, N152, N1810, F, DP, D, TM, TS, C, VC, B, VO, CO, C1, C2 from T order by ID';
 let fixture: Fixture;
 
 /**
@@ -59,9 +62,9 @@ beforeAll(() => {
     'UTF8',
     `create table T (ID integer not null, SI smallint, I integer, BI bigint, N41 numeric(4,1), D93 decimal(9,3), N152 numeric(15,2), N1810 numeric(18,10),
   F float, DP double precision, D date, TM time, TS timestamp, C char(5), VC varchar(20), BT blob sub_type text, BB blob sub_type binary, B boolean,
-  VO varchar(4) character set octets, CO char(3) character set octets, C1 char(1));
+  VO varchar(4) character set octets, CO char(3) character set octets, C1 char(1), C2 char(2));
 insert into T values (1, -32768, 2147483647, 9223372036854775807, -123.4, 123456.789, 1234567890123.45, 12345678.0123456789, 1.5, 2.25,
-  '2024-02-29', '13:45:30.1234', '2024-03-15 13:45:30.1234', 'ab', 'São', 'Ação', x'00FF', true, x'DEADBEEF', x'010203', 'ç');
+  '2024-02-29', '13:45:30.1234', '2024-03-15 13:45:30.1234', 'ab', 'São', 'Ação', x'00FF', true, x'DEADBEEF', x'010203', 'ç', '😀𝄞');
 insert into T (ID, B) values (2, false);
 insert into T (ID) values (3);
 set term ^;
@@ -87,7 +90,8 @@ execute block as declare i integer = 4; begin
       iif(mod(:i, 3) = 0, null, mod(:i, 2) = 0),
       iif(mod(:i, 2) = 0, x'DE', x'DEADBEEF'),
       iif(mod(:i, 10) = 0, null, x'0A0B0C'),
-      iif(mod(:i, 2) = 0, 'é', 'e'));
+      iif(mod(:i, 2) = 0, 'é', 'e'),
+      iif(mod(:i, 5) = 0, null, iif(mod(:i, 2) = 0, '😀', 'a😀')));
     i = i + 1; end
 end^
 set term ;^`,
@@ -146,7 +150,9 @@ describe('fetch gate', () => {
     expect(ungated.gate).toEqual({ gated: 0, taken: 0, passedOn: 0 });
     // the values of the type-mapping fixture row, as the driver + exact decoders give them
     expect(ungated.rows[0]!.slice(0, 15)).toEqual([1, -32768, 2147483647, '9223372036854775807', '-123.4', '123456.789', '1234567890123.45', '12345678.0123456789', 1.5, 2.25, '2024-02-29', '13:45:30.1234', '2024-03-15T13:45:30.1234', 'ab', 'São']);
-    expect(ungated.rows[1]).toEqual([2, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, false, null, null, null]);
+    expect(ungated.rows[1]).toEqual([2, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, false, null, null, null, null]);
+    // CHAR(2) of characters outside the BMP: both kept whole (the driver alone cut them to 2 UTF-16 code units: '😀')
+    expect([ungated.rows[0]![21], ungated.rows[3]![21], ungated.rows[6]![21], ungated.rows[9]![21]]).toEqual(['😀𝄞', '😀', 'a😀', null]);
   });
 
   test.each([1, 7, 200, 1000, 5000])('gated, fetch size %i: exactly the ungated rows; every armed response handed over whole', async (fetchSize) => {
@@ -266,5 +272,76 @@ describe('fetch response scanner', () => {
   test('anything but op_fetch_response (an error op_response) is handed back unscanned', () => {
     expect(new FetchResponseScanner(sizes).scan(Buffer.concat([row1, int(9, 0, 0)]), row1.length + 12)).toBe(-2);
     expect(wireValueSize(999, 4)).toBeUndefined();
+  });
+});
+
+describe('the gate with our row decoder, fed bytes directly', () => {
+  const int = (...values: number[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(4); b.writeInt32BE(v); return b; }));
+  // INTEGER, VARCHAR(20), TIMESTAMP: two rows (the second with a NULL VARCHAR), then the end of the cursor
+  const wire = [
+    { type: 496, subType: 0, scale: 0, length: 4, nullable: true },
+    { type: 448, subType: 4, scale: 0, length: 20, nullable: true, charSetId: 4 },
+    { type: 510, subType: 0, scale: 0, length: 8, nullable: true },
+  ] as unknown as WireColumn[];
+  const columns: SourceColumn[] = [
+    { index: 0, sourceName: 'ID', type: 'INTEGER', scale: 0, nullable: true },
+    { index: 1, sourceName: 'TXT', type: 'VARCHAR', scale: 0, nullable: true },
+    { index: 2, sourceName: 'TS', type: 'TIMESTAMP', scale: 0, nullable: true },
+  ];
+  const response = Buffer.concat([
+    int(66, 0, 1), Buffer.from([0, 0, 0, 0]), int(7), int(5), Buffer.from('Açç', 'utf8'), Buffer.alloc(3), int(58_364, 2),
+    int(66, 0, 1), Buffer.from([0b010, 0, 0, 0]), int(-8), int(40_587, 36_000_000),
+    int(66, 100, 0),
+  ]);
+  const rows = [[7, 'Açç', '2018-09-03T00:00:00.0002'], [-8, null, '1970-01-01T01:00:00']];
+  // what the server sends next, for the request queued behind the fetch (an op_response: the rollback's)
+  const trailing = int(9, 0, 0, 0, 0, 0, 1, 0);
+  const sizes = wire.map((w) => wireValueSize(w.type, w.length)!);
+
+  function setUp() {
+    const delivered: Buffer[] = [];
+    const gate = new FetchGate((data) => delivered.push(Buffer.from(data)));
+    const results: Array<[unknown, FetchResult | undefined]> = [];
+    const fetchCallback = (err: unknown, result?: FetchResult) => results.push([err, result]);
+    const rollbackCallback = () => undefined;
+    const connection = { _queue: [fetchCallback, rollbackCallback] as unknown[], _pending: ['fetch', 'rollback'] as unknown[] };
+    gate.arm(sizes, fetchTaker(connection, RowDecoder.for(wire, columns, 'UTF8', 'UTF8')!));
+    return { gate, delivered, results, connection, rollbackCallback };
+  }
+
+  test('a response and the next reply in one read: the fetch completes with our rows, the reply reaches the driver, the queue stays in step', () => {
+    const { gate, delivered, results, connection, rollbackCallback } = setUp();
+    gate.receive(Buffer.concat([response, trailing]));
+    expect(results).toEqual([[undefined, { data: rows, fetched: true, decoded: true }]]);
+    expect(connection._queue).toEqual([rollbackCallback]);
+    expect(connection._pending).toEqual(['rollback']);
+    expect(Buffer.concat(delivered).equals(trailing)).toBe(true);
+    expect([gate.taken, gate.gated, gate.passedOn]).toEqual([1, 0, 0]);
+  });
+
+  test('the same bytes one at a time: the same rows, the reply after it untouched', () => {
+    const { gate, delivered, results, connection, rollbackCallback } = setUp();
+    const all = Buffer.concat([response, trailing]);
+    for (let i = 0; i < all.length; i++) gate.receive(all.subarray(i, i + 1));
+    expect(results).toEqual([[undefined, { data: rows, fetched: true, decoded: true }]]);
+    expect(connection._queue).toEqual([rollbackCallback]);
+    expect(Buffer.concat(delivered).equals(trailing)).toBe(true);
+  });
+
+  test('if the head of the queue is no longer that fetch, the response goes to the driver instead', () => {
+    const { gate, delivered, results, connection } = setUp();
+    connection._queue.shift();
+    gate.receive(Buffer.concat([response, trailing]));
+    expect(results).toEqual([]);
+    expect(Buffer.concat(delivered).equals(Buffer.concat([response, trailing]))).toBe(true);
+    expect([gate.taken, gate.gated]).toEqual([0, 1]);
+  });
+
+  test('an error reply instead of rows is handed to the driver unscanned', () => {
+    const { gate, delivered, results } = setUp();
+    gate.receive(trailing);
+    expect(results).toEqual([]);
+    expect(Buffer.concat(delivered).equals(trailing)).toBe(true);
+    expect(gate.passedOn).toBe(1);
   });
 });

@@ -11,8 +11,8 @@
  * The gate sits between the driver's socket proxy (after decryption/decompression) and the
  * driver's `data` handler. It is installed once per process by wrapping the proxy's `on` method
  * (`node-firebird/lib/wire/socket.js`, the same class {@link installFastArc4} patches), and it is
- * passive — every chunk goes straight through — until {@link armFetchGate} is called right before
- * an op_fetch is sent on a connection with nothing else outstanding. Armed, it collects the bytes
+ * passive — every chunk goes straight through — until {@link armFetchGate} is called right after
+ * an op_fetch was queued as the connection's only outstanding request. Armed, it collects the bytes
  * and walks them with a cheap scanner that only reads lengths (opcode, status, count, null bitmap,
  * VARCHAR lengths; fixed sizes per SQL type), resuming at the last complete row, until the
  * response's closing op_fetch_response (count 0 or status 100) has arrived. Then it hands the
@@ -146,10 +146,11 @@ export class FetchResponseScanner {
   }
 }
 
-/** Takes a whole op_fetch response (bytes [0, end)) instead of the driver's decoder. */
-export type ResponseTaker = (bytes: Buffer, end: number) => void;
+/** Takes a whole op_fetch response (bytes [0, end)) instead of the driver's decoder; false: not taken, the driver gets it. */
+export type ResponseTaker = (bytes: Buffer, end: number) => boolean;
 
-class FetchGate {
+/** One per driver socket (exported for tests, which drive it with bytes directly). */
+export class FetchGate {
   private scanner: FetchResponseScanner | undefined;
   private taker: ResponseTaker | undefined;
   private buffer: Buffer | undefined;
@@ -195,17 +196,20 @@ class FetchGate {
       return;
     }
     const taker = this.taker;
-    if (end === UNKNOWN) this.passedOn++;
-    else if (taker) this.taken++;
-    else this.gated++;
     this.scanner = undefined;
     this.taker = undefined;
     this.buffer = undefined;
     this.length = 0;
-    if (end === UNKNOWN) return this.deliver(bytes === data ? data : bytes.subarray(0, total));
-    if (taker) taker(bytes, end);
-    else if (end === total) return this.deliver(bytes === data ? data : bytes.subarray(0, total));
-    else this.deliver(bytes.subarray(0, end));
+    if (end === UNKNOWN) {
+      this.passedOn++;
+      return this.deliver(bytes === data ? data : bytes.subarray(0, total));
+    }
+    if (taker?.(bytes, end)) this.taken++;
+    else {
+      this.gated++;
+      if (end === total) return this.deliver(bytes === data ? data : bytes.subarray(0, total));
+      this.deliver(bytes.subarray(0, end));
+    }
     // Bytes after the response (the start of a response to a request queued behind the fetch)
     // reach the driver as their own read, as if the TCP read had ended with the fetch response.
     if (end < total) this.deliver(bytes === data ? data.subarray(end) : Buffer.from(bytes.subarray(end, total)));
@@ -238,18 +242,21 @@ export interface FetchResult {
 type FetchCallback = (err: unknown, result?: FetchResult) => void;
 
 /**
- * Arms the gate for the op_fetch about to be sent, if that is safe: the connection has no other
- * response outstanding (so the next byte starts the fetch response), no partial bytes saved, a
- * protocol with null bitmaps, and every column has a known wire size. Returns whether it armed.
+ * Arms the gate for the op_fetch the driver has just queued (call it right after
+ * `statement.fetch(...)`: the response can only arrive in a later event-loop turn), if that is
+ * safe: the fetch is the only request in the driver's queue (so the next byte starts its
+ * response), no partial bytes saved, a protocol with null bitmaps, and every column has a known
+ * wire size. Returns whether it armed.
  *
- * With a `decoder` the whole response is decoded by it instead of the driver, and the fetch's
- * callback — the one request in the driver's queue — is completed here, as the driver's data
- * handler would complete it (queue entry removed, callback called with `{ data, fetched }`).
+ * With a `decoder` the whole response is decoded by it instead of the driver, and that fetch's
+ * callback is completed here, as the driver's data handler would complete it (queue entry
+ * removed, callback called with `{ data, fetched }`). Should the queue's head be anything else by
+ * then, the response goes to the driver instead.
  */
 export function armFetchGate(connection: GatedConnection | undefined, columns: ReadonlyArray<{ type: number; length: number }>, decoder?: RowDecoder): boolean {
   if (!connection) return false;
   const gate = gateOf(connection);
-  if (!gate || (connection._queue?.length ?? 1) !== 0 || connection._xdr !== undefined) return false;
+  if (!gate || connection._queue?.length !== 1 || connection._xdr !== undefined) return false;
   if ((connection.accept?.protocolVersion ?? 0) < PROTOCOL_VERSION13) return false;
   const sizes: number[] = [];
   for (const column of columns) {
@@ -257,22 +264,33 @@ export function armFetchGate(connection: GatedConnection | undefined, columns: R
     if (size === undefined) return false;
     sizes.push(size);
   }
-  gate.arm(sizes, decoder ? (bytes, end) => completeFetch(connection, decoder, bytes, end) : undefined);
+  gate.arm(sizes, decoder ? fetchTaker(connection, decoder) : undefined);
   return true;
 }
 
-function completeFetch(connection: GatedConnection, decoder: RowDecoder, bytes: Buffer, end: number): void {
-  const callback = connection._queue?.shift() as FetchCallback | undefined;
+/**
+ * The taker that completes the fetch now at the head of the driver's queue with `decoder`'s rows
+ * (declines, so the driver decodes, should the head have changed by the time the response is in).
+ */
+export function fetchTaker(connection: Pick<GatedConnection, '_queue' | '_pending'>, decoder: RowDecoder): ResponseTaker {
+  const callback = connection._queue?.[0] as FetchCallback | undefined;
+  return (bytes, end) => completeFetch(connection, callback, decoder, bytes, end);
+}
+
+function completeFetch(connection: Pick<GatedConnection, '_queue' | '_pending'>, callback: FetchCallback | undefined, decoder: RowDecoder, bytes: Buffer, end: number): boolean {
+  if (!callback || !connection._queue || connection._queue[0] !== callback) return false;
+  connection._queue.shift();
   connection._pending?.shift();
-  if (!callback) return;
   let result: FetchResult;
   try {
     const { rows, fetched } = decoder.decode(bytes, end);
     result = { data: rows, fetched, decoded: true };
   } catch (err) {
-    return callback(err);
+    callback(err);
+    return true;
   }
   callback(undefined, result);
+  return true;
 }
 
 /** Responses the connection's gate handed over whole, decoded itself, and handed back unscanned. */

@@ -19,7 +19,7 @@ import { installFastArc4 } from './fast-arc4.js';
 import { installOsUserFallback } from './os-user-fallback.js';
 import { armFetchGate, installFetchGate, type FetchResult, type GatedConnection } from './fetch-gate.js';
 import { RowDecoder } from './row-decoder.js';
-import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, type ConnectionCharset } from './text-decoding.js';
+import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, wireTextDecoder, type ConnectionCharset } from './text-decoding.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 export const DEFAULT_READ_TIMEOUT_MS = 300_000;
@@ -142,7 +142,7 @@ export class FirebirdSource {
       if (err instanceof UnsupportedColumnType) throw new ExtractionError('sql', `script "${this.scriptName}": ${err.message}`);
       throw err;
     }
-    installExactDecoders(this.wireColumns, this.columns);
+    installExactDecoders(this.wireColumns, this.columns, wireTextDecoder(this.charset, wireEncoding(this.spec)));
     this.rowDecoder = RowDecoder.for(this.wireColumns, this.columns, this.charset, wireEncoding(this.spec));
     return this.columns;
   }
@@ -248,14 +248,15 @@ export class FirebirdSource {
   }
 
   private fetch(statement: Statement): Promise<FetchResult> {
-    if (sourceTuning.fetchGate) {
+    return this.call<FetchResult>('fetch', (cb) => {
+      statement.fetch(this.tx, sourceTuning.fetchSize, cb as unknown as QueryCallback);
+      if (!sourceTuning.fetchGate) return;
       const decoder = sourceTuning.rowDecoder ? this.rowDecoder : undefined;
       if (armFetchGate(this.connection as GatedConnection | undefined, this.wireColumns, decoder)) {
         this.gatedFetches++;
         if (decoder) this.decoderFetches++;
       }
-    }
-    return this.call<FetchResult>('fetch', (cb) => statement.fetch(this.tx, sourceTuning.fetchSize, cb as unknown as QueryCallback));
+    });
   }
 
   /** Replaces BLOB reader functions in a raw row by their bytes (text BLOBs decoded). */
@@ -274,7 +275,8 @@ export class FirebirdSource {
   private rowConverter(rowKey: RowKeyDescriber): (raw: unknown[], rowNumber: number) => Row {
     const columns = this.columns;
     const normalized = columns.filter((c) => needsNormalizing(c)).map((c) => c.index);
-    const recode = this.recodeText ? columns.filter((c) => c.type === 'CHAR' || c.type === 'VARCHAR').map((c) => c.index) : [];
+    // CHAR values are already decoded from their bytes (installExactDecoders); VARCHAR are not
+    const recode = this.recodeText ? columns.filter((c) => c.type === 'VARCHAR').map((c) => c.index) : [];
     const check = this.undecodableCheck(rowKey);
     return (raw, rowNumber) => {
       const row = raw as Row;

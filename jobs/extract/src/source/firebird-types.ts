@@ -11,6 +11,7 @@
 import Firebird from 'node-firebird';
 import type { CellValue, FirebirdType, SourceColumn } from '../columns.js';
 import { STORAGE_PRECISION } from '../columns.js';
+import { unpaddedEnd, type WireTextDecoder } from './text-decoding.js';
 
 const T = Firebird.SQL_TYPES;
 const OCTETS_CHARSET_ID = 1;
@@ -32,6 +33,8 @@ export interface WireColumn {
 
 /** The XDR reader the driver passes to `decode`. */
 export interface WireReader {
+  buffer: Buffer;
+  pos: number;
   readInt(): number;
   readUInt(): number;
 }
@@ -190,8 +193,13 @@ export function roundFloat32(value: number): number {
  * Installs exact decoders on the statement's output descriptors. Must be called after prepare and
  * before the first fetch. The null handling mirrors the driver (`lowerV13` = protocol < 13 sends a
  * null flag after each value; newer protocols send a null bitmap and skip null values).
+ *
+ * CHAR: the driver cuts the decoded text to (bytes / charset width) UTF-16 code units, which drops
+ * characters outside the BMP or leaves half of one (CHAR(1) '😀' came back as a lone surrogate);
+ * we drop the space padding from the bytes and decode the rest with `text`, the connection's
+ * decoder (text-decoding.ts wireTextDecoder), exactly as our row decoder does.
  */
-export function installExactDecoders(wireColumns: WireColumn[], columns: readonly SourceColumn[]): void {
+export function installExactDecoders(wireColumns: WireColumn[], columns: readonly SourceColumn[], text: WireTextDecoder): void {
   const withNullFlag = (read: (data: WireReader) => string) =>
     function decode(data: WireReader, lowerV13: boolean): string | null {
       const value = read(data);
@@ -222,6 +230,17 @@ export function installExactDecoders(wireColumns: WireColumn[], columns: readonl
       case 'BIGINT':
         wire.decode = withNullFlag((data) => formatInt64(data.readInt(), data.readUInt(), 0));
         break;
+      case 'CHAR':
+        wire.decode = withNullFlag((data) => {
+          const start = data.pos;
+          const end = start + wire.length;
+          // the driver re-reads a response that ended early; it needs a throw to notice
+          if (end > data.buffer.length) throw new RangeError('Packet is not complete');
+          data.pos = start + ((wire.length + 3) & ~3);
+          const textEnd = unpaddedEnd(data.buffer, start, end);
+          return textEnd === start ? '' : text(data.buffer, start, textEnd);
+        });
+        break;
       default:
         break;
     }
@@ -230,7 +249,7 @@ export function installExactDecoders(wireColumns: WireColumn[], columns: readonl
 
 /** Whether {@link normalizeValue} changes values of this column (the others pass through as decoded). */
 export function needsNormalizing(column: SourceColumn): boolean {
-  return ['FLOAT', 'CHAR', 'TIME WITH TIME ZONE', 'TIMESTAMP WITH TIME ZONE', 'DECFLOAT'].includes(column.type);
+  return ['FLOAT', 'TIME WITH TIME ZONE', 'TIMESTAMP WITH TIME ZONE', 'DECFLOAT'].includes(column.type);
 }
 
 /** Converts what the driver produced into the extractor's {@link CellValue} (after blobs were read). */
@@ -239,9 +258,6 @@ export function normalizeValue(column: SourceColumn, value: unknown): CellValue 
   switch (column.type) {
     case 'FLOAT':
       return roundFloat32(value as number);
-    case 'CHAR':
-      // Firebird pads CHAR(n) with spaces and ignores trailing spaces in comparisons: keep the value.
-      return (value as string).replace(/ +$/, '');
     case 'TIME WITH TIME ZONE':
       return (value as Date).toISOString().slice(11, 23); // the UTC time of day
     case 'TIMESTAMP WITH TIME ZONE':

@@ -12,14 +12,14 @@
  *
  * The values are by construction those of the driver path (driver + installExactDecoders +
  * normalizeValue + recodeLegacyText): the same formatting functions, the same charset decoders
- * (the driver's own codec for a WIN1252 connection, iconv for legacy bytes of a NONE database).
+ * (text-decoding.ts wireTextDecoder: the driver's own codec for a WIN1252 connection, iconv for
+ * legacy bytes of a NONE database), the same CHAR unpadding.
  * test/extract/fetch-gate.test.ts compares the two paths row for row, for every type and charset.
  */
-import { createRequire } from 'node:module';
 import Firebird from 'node-firebird';
 import type { CellValue, Row, SourceColumn } from '../columns.js';
 import { formatFirebirdDate, formatFirebirdTime, formatInt64, formatScaled, roundFloat32, type WireColumn } from './firebird-types.js';
-import { decodeText, type ConnectionCharset } from './text-decoding.js';
+import { unpaddedEnd, wireTextDecoder, type ConnectionCharset, type WireTextDecoder } from './text-decoding.js';
 
 const T = Firebird.SQL_TYPES;
 const OP_FETCH_RESPONSE = 66;
@@ -39,39 +39,6 @@ const FIXED_TEXT = 9; // CHAR: fixed byte length, trailing spaces dropped
 const FIXED_BYTES = 10; // CHAR ... CHARACTER SET OCTETS
 const VARYING_TEXT = 11;
 const VARYING_BYTES = 12;
-
-type TextDecoder = (buf: Buffer, start: number, end: number) => string;
-
-interface DriverCodec {
-  decode(bytes: Buffer): string;
-}
-const require = createRequire(import.meta.url);
-const driverCodepages = require('node-firebird/lib/wire/codepages.js') as { getCodec(name: string): DriverCodec | null };
-
-/** Buffer's native slice decoders (what `toString` calls after checking its arguments). */
-interface NativeSlices {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-}
-
-/**
- * Text of wire bytes as the driver path produces it. `wireEncoding` is what the connection was
- * attached with; 'NONE' means byte-per-character text holding legacy bytes of `charset`.
- */
-function textDecoder(charset: ConnectionCharset, wireEncoding: ConnectionCharset | 'NONE'): TextDecoder {
-  if (wireEncoding === 'NONE') return (buf, start, end) => decodeText(buf.subarray(start, end), charset);
-  switch (wireEncoding) {
-    case 'UTF8':
-      return (buf, start, end) => (buf as unknown as NativeSlices).utf8Slice(start, end);
-    case 'ISO8859_1':
-      return (buf, start, end) => (buf as unknown as NativeSlices).latin1Slice(start, end);
-    case 'WIN1252': {
-      const codec = driverCodepages.getCodec('WIN1252');
-      if (!codec) throw new Error('node-firebird has no WIN1252 codec');
-      return (buf, start, end) => codec.decode(buf.subarray(start, end));
-    }
-  }
-}
 
 /** The decoding step of a column, or undefined when this decoder cannot read it (BLOBs, FB4 types). */
 function stepOf(wire: WireColumn, column: SourceColumn): number | undefined {
@@ -115,7 +82,7 @@ export class RowDecoder {
     private readonly steps: Int32Array,
     private readonly lengths: Int32Array,
     private readonly scales: Int32Array,
-    private readonly text: TextDecoder,
+    private readonly text: WireTextDecoder,
   ) {}
 
   /** A decoder for these columns, or undefined when one of them needs the driver (BLOBs). */
@@ -126,7 +93,7 @@ export class RowDecoder {
       if (step === undefined) return undefined;
       steps[c] = step;
     }
-    return new RowDecoder(steps, Int32Array.from(wireColumns, (w) => w.length), Int32Array.from(columns, (c) => c.scale), textDecoder(charset, wireEncoding));
+    return new RowDecoder(steps, Int32Array.from(wireColumns, (w) => w.length), Int32Array.from(columns, (c) => c.scale), wireTextDecoder(charset, wireEncoding));
   }
 
   /**
@@ -196,8 +163,7 @@ export class RowDecoder {
           case FIXED_TEXT: {
             // Firebird pads CHAR(n) with spaces (n x the charset's width in bytes): drop them.
             const length = lengths[c]!;
-            let last = p + length;
-            while (last > p && buf[last - 1] === 0x20) last--;
+            const last = unpaddedEnd(buf, p, p + length);
             row[c] = last === p ? '' : text(buf, p, last);
             p += (length + 3) & ~3;
             break;

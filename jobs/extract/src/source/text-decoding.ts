@@ -9,6 +9,7 @@
  * five unassigned bytes (0x81 0x8D 0x8F 0x90 0x9D) and invalid UTF-8 decode to U+FFFD, which is
  * how we detect undecodable bytes: a U+FFFD in a decoded value fails the run, naming the value.
  */
+import { createRequire } from 'node:module';
 import iconv from 'iconv-lite';
 import type { SourceSpec } from '../../../contract/src/job-spec.js';
 
@@ -52,4 +53,46 @@ export function decodeText(bytes: Buffer, charset: ConnectionCharset): string {
     case 'WIN1252':
       return iconv.decode(bytes, 'win1252');
   }
+}
+
+/** Text of the bytes [start, end) of a buffer. */
+export type WireTextDecoder = (buf: Buffer, start: number, end: number) => string;
+
+interface DriverCodec {
+  decode(bytes: Buffer): string;
+}
+const require = createRequire(import.meta.url);
+const driverCodepages = require('node-firebird/lib/wire/codepages.js') as { getCodec(name: string): DriverCodec | null };
+
+/** Buffer's native slice decoders (what `toString` calls after checking its arguments). */
+interface NativeSlices {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * The decoder of text bytes as they arrive on a connection attached with `wireEncoding`: what the
+ * driver would make of them ('NONE': byte-per-character text holding legacy bytes of `charset`,
+ * decoded as {@link recodeLegacyText} does; WIN1252: the driver's own codec). Used by our row
+ * decoder and by the exact CHAR decoder on the driver path, so both give the same text.
+ */
+export function wireTextDecoder(charset: ConnectionCharset, wireEncoding: ConnectionCharset | 'NONE'): WireTextDecoder {
+  if (wireEncoding === 'NONE') return (buf, start, end) => decodeText(buf.subarray(start, end), charset);
+  switch (wireEncoding) {
+    case 'UTF8':
+      return (buf, start, end) => (buf as unknown as NativeSlices).utf8Slice(start, end);
+    case 'ISO8859_1':
+      return (buf, start, end) => (buf as unknown as NativeSlices).latin1Slice(start, end);
+    case 'WIN1252': {
+      const codec = driverCodepages.getCodec('WIN1252');
+      if (!codec) throw new Error('node-firebird has no WIN1252 codec');
+      return (buf, start, end) => codec.decode(buf.subarray(start, end));
+    }
+  }
+}
+
+/** End of a CHAR value's bytes without Firebird's space padding (0x20 is a space in every charset we read). */
+export function unpaddedEnd(buf: Buffer, start: number, end: number): number {
+  while (end > start && buf[end - 1] === 0x20) end--;
+  return end;
 }
