@@ -162,7 +162,10 @@ test('the operator creates a schedule with the live cron preview, runs it and wa
   expect(await texts(page, '.cron-warning')).toEqual(dstWarnings);
   await page.screenshot({ path: join(ARTIFACTS, 'schedule-form.png'), fullPage: true });
 
-  await page.click('#save');
+  // The form posts to /schedules itself: check the POST redirected, and say what it answered if not
+  // (a CI run once found no success message here, with nothing to tell why).
+  const [saved] = await Promise.all([page.waitForResponse((r) => r.url() === `${cp.url}/schedules` && r.request().method() === 'POST'), page.click('#save')]);
+  expect({ status: saved.status(), body: saved.status() === 302 ? '' : (await saved.text()).replace(/\s+/g, ' ').slice(0, 3000) }).toEqual({ status: 302, body: '' });
   await page.waitForURL(`${cp.url}/schedules`);
   expect(await page.textContent('.alert-success')).toBe(`Schedule "Berlin nightly" saved. Note: ${dstWarnings.join(' ')}`);
   const row = page.locator('#schedules tbody tr', { hasText: 'Berlin nightly' });

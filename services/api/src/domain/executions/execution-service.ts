@@ -50,6 +50,14 @@ export interface ExecutionServiceOptions {
   onError?: (err: unknown, context: string) => void;
 }
 
+/**
+ * How long a stop waits for the run's final status: the extractor writes its summary at most 8 s
+ * after SIGTERM (STOP_DEADLINE_MS in jobs/extract/src/main.ts), then the runtime records it. The
+ * 5 s this used to be returned a run still `running` on a loaded machine (a Firebird query being
+ * cancelled), so the page said "(status running)" and lost its message when the run then ended.
+ */
+const STOP_SETTLE_MS = 12_000;
+
 export class ExecutionService {
   private readonly clock: () => Date;
   private readonly onError: (err: unknown, context: string) => void;
@@ -136,9 +144,9 @@ export class ExecutionService {
 
   /**
    * The row once the runtime's `finished` observation has been recorded (it arrives just after the
-   * process is gone), so the caller sees the final status; after a short wait, the row as it is.
+   * process is gone), so the caller sees the final status; after {@link STOP_SETTLE_MS}, the row as it is.
    */
-  private async settled(id: number, timeoutMs = 5_000): Promise<Execution> {
+  private async settled(id: number, timeoutMs = STOP_SETTLE_MS): Promise<Execution> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const execution = found(await this.executions.get(id), 'Execution', id);

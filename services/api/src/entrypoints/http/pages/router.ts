@@ -186,7 +186,9 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
   });
   router.post('/executions/:id/stop', action(async (req) => {
     const execution = await executions.stop(actorOf(req), idParam(req));
-    return `Execution ${execution.id} stopped (status ${execution.status})`;
+    return isActive(execution.status)
+      ? `Stop of execution ${execution.id} requested; it is still shutting down (status ${execution.status})`
+      : `Execution ${execution.id} stopped (status ${execution.status})`;
   }, (req) => `/executions/${String(req.params.id)}`));
 
   // ---- schedules --------------------------------------------------------------------------
