@@ -6,6 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import session, { type Store } from 'express-session';
 import helmet from 'helmet';
 import lusca from 'lusca';
+import { saveFlashBeforeRedirect } from './flash.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OidcConfig } from '../../config.js';
 import type { Services } from '../../domain/services.js';
@@ -112,6 +113,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }),
   );
   const auth = configureAuth({ oidc: options.oidc, publicUrl: options.publicUrl, users: options.services.users });
+  app.use(saveFlashBeforeRedirect);
   app.use(auth.passport.initialize());
   app.use(auth.passport.session());
   app.use(loadActor(options.services.users));

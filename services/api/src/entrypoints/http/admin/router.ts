@@ -13,16 +13,13 @@ import type { Services } from '../../../domain/services.js';
 import type { Input } from '../../../domain/validation.js';
 import { idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
+import { flash, takeFlash } from '../flash.js';
 import { formatTime } from '../pages/format.js';
 import { viewerZone } from '../pages/viewer-zone.js';
 
 export const ADMIN_PATH = '/admin';
 
 const body = (req: Request): Input => (req.body && typeof req.body === 'object' ? (req.body as Input) : {});
-
-function flash(req: Request, kind: 'success' | 'danger', message: string): void {
-  req.session.flash = [...(req.session.flash ?? []), { kind, message }];
-}
 
 /** A form post: the outcome (or the domain's refusal) becomes a flash message on `back`. */
 function action(run: (req: Request) => Promise<string>, back: (req: Request) => string) {
@@ -46,10 +43,9 @@ export function adminRouter(services: Services): Router {
   router.use((req: Request, res: Response, next: NextFunction) => {
     const zone = viewerZone(req);
     res.locals.actor = actorOf(req);
-    res.locals.flash = req.session.flash ?? [];
+    res.locals.flash = takeFlash(req);
     res.locals.zone = zone;
     res.locals.formatTime = (date: Date | null) => formatTime(date, zone);
-    req.session.flash = [];
     next();
   });
 

@@ -15,6 +15,7 @@ import { idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
 import { CATALOG_KINDS } from '../catalog-kinds.js';
 import { describeError } from '../errors.js';
+import { flash, takeFlash } from '../flash.js';
 import { formatDuration, formatLogTime, formatTime, neverRan, statusBadge, timeParts } from './format.js';
 import { dashboardForm, dashboardUrl, parseDashboardQuery } from './dashboard.js';
 import { scheduleCharts } from './chart.js';
@@ -49,10 +50,6 @@ function formChoices(choices: FormChoices) {
     }
   }
   return { sources: choices.sources.map(({ id, name }) => ({ id, name })), scripts, destinations: [...destinations.values()] };
-}
-
-function flash(req: Request, kind: 'success' | 'danger', message: string): void {
-  req.session.flash = [...(req.session.flash ?? []), { kind, message }];
 }
 
 /** Runs a form action: domain refusals become a flash message on the page the user came back to. */
@@ -90,8 +87,7 @@ export function pagesRouter(services: Services, logSettings: ExecutionLogSetting
     res.locals.zone = viewerZone(req);
     // Background requests (row refresh, cron preview) leave the messages to the next full page.
     if (req.query.fragment === undefined && req.path !== '/schedules/preview') {
-      res.locals.flash = req.session.flash ?? [];
-      if (req.session.flash?.length) req.session.flash = [];
+      res.locals.flash = takeFlash(req);
     }
     next();
   });

@@ -9,6 +9,7 @@ import type { TokenService } from '../../../domain/tokens/token-service.js';
 import type { Input } from '../../../domain/validation.js';
 import { idParam } from '../api/router.js';
 import { actorOf } from '../auth.js';
+import { flash, takeFlash } from '../flash.js';
 import { formatTime } from '../pages/format.js';
 import { viewerZone } from '../pages/viewer-zone.js';
 
@@ -25,14 +26,13 @@ export function tokensPageRouter(tokens: TokenService): Router {
     const actor = actorOf(req);
     const zone = viewerZone(req);
     const items = (await tokens.list(actor)).sort((a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.id - a.id);
-    const flash = req.session.flash ?? [];
-    req.session.flash = [];
+    const messages = takeFlash(req);
     // The page may carry a token that is shown only once: never cache it.
     res.set('Cache-Control', 'no-store');
     res.status(status).render('tokens', {
       title: 'API tokens',
       actor,
-      flash,
+      flash: messages,
       zone,
       items,
       time: (d: Date | null) => formatTime(d, zone),
@@ -63,10 +63,10 @@ export function tokensPageRouter(tokens: TokenService): Router {
   router.post('/:id/revoke', async (req, res) => {
     try {
       const token = await tokens.revoke(actorOf(req), idParam(req));
-      req.session.flash = [...(req.session.flash ?? []), { kind: 'success', message: `Token "${token.name}" (${token.prefix}…) revoked` }];
+      flash(req, 'success', `Token "${token.name}" (${token.prefix}…) revoked`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      req.session.flash = [...(req.session.flash ?? []), { kind: 'danger', message: err.message }];
+      flash(req, 'danger', err.message);
     }
     res.redirect(303, '/tokens');
   });
