@@ -2,7 +2,8 @@
 // created by this file, plus charsets, FLOAT and the column-name rule.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import type { JobSpec } from '../../jobs/contract/src/job-spec.js';
-import { bigQuerySchema, fixedPointType, ndjsonLine } from '../../jobs/extract/src/destination/bigquery-schema.js';
+import { bigQuerySchema, fixedPointType } from '../../jobs/extract/src/destination/bigquery-schema.js';
+import { encodedLine } from './support/ndjson.js';
 import { nameColumns } from '../../jobs/extract/src/column-names.js';
 import { normalizeValue } from '../../jobs/extract/src/source/firebird-types.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -106,7 +107,7 @@ describe('charsets', () => {
     expect(Buffer.from(rows[0]!.endereco, 'utf8').toString('hex')).toBe('41c387c3834f');
     expect([...rows[3]!.endereco]).toHaveLength(60);
     const { destination } = await capture(spec);
-    const payload = destination.rows.map((r) => ndjsonLine(destination.columns, r)).join('');
+    const payload = destination.rows.map((r) => encodedLine(destination.columns, r)).join('');
     expect(payload.split('\n')[0]).toBe('{"id":1,"endereco":"AÇÃO","nota":"Observação"}');
     expect(payload).not.toMatch(/[\uFFFD?]/);
   });
@@ -139,7 +140,7 @@ describe('values', () => {
       { code: '98015', notes: 'Observação: entregar após 18h', photo: Buffer.from('0000AF00040000000000050033353031', 'hex') },
       { code: '98016', notes: null, photo: null },
     ]);
-    const lines = blobs.destination.rows.map((r) => ndjsonLine(blobs.destination.columns, r));
+    const lines = blobs.destination.rows.map((r) => encodedLine(blobs.destination.columns, r));
     expect(lines).toEqual(['{"code":"98015","notes":"Observação: entregar após 18h","photo":"AACvAAQAAAAAAAUAMzUwMQ=="}\n', '{"code":"98016"}\n']);
     expect(bigQuerySchema(blobs.destination.columns).map((f) => f.type)).toEqual(['STRING', 'STRING', 'BYTES']);
     const list = await capture(fixtureSpec(db.blobs!, "select LIST(SIZE_CODE, '/') as SIZES from (select SIZE_CODE from TAMANHO where CODE = '98015' order by POS)", { charset: 'UTF8' }));
@@ -163,7 +164,7 @@ describe('values', () => {
       { id: 3, b: '9223372036854775807', n18: '922337203685477.5807', n9: '9999999.99', f: null, d: null },
     ]);
     expect(bigQuerySchema(destination.columns).map((f) => `${f.name}:${f.type}`)).toEqual(['id:INT64', 'b:INT64', 'n18:NUMERIC', 'n9:NUMERIC', 'f:FLOAT64', 'd:FLOAT64']);
-    expect(ndjsonLine(destination.columns, destination.rows[0]!)).toBe('{"id":1,"b":"9007199254740993","n18":"12345678901234.5678","n9":"0.00","f":1.1,"d":0.1}\n');
+    expect(encodedLine(destination.columns, destination.rows[0]!)).toBe('{"id":1,"b":"9007199254740993","n18":"12345678901234.5678","n9":"0.00","f":1.1,"d":0.1}\n');
 
     const spec = fixtureSpec(db.numbers!, sql, { charset: 'UTF8' }, 'c04_numeros');
     expect((await runLibrary(spec, firebird.password, pgUrl)).summary.status).toBe('succeeded');
@@ -198,7 +199,7 @@ describe('values', () => {
     expect(outputs).toEqual([expected, expected, expected]);
     const { destination } = await capture(fixtureSpec(db.dates!, 'select ID, D, TS, T from DATAS where ID = 1', { charset: 'UTF8' }));
     expect(bigQuerySchema(destination.columns).map((f) => f.type)).toEqual(['INT64', 'DATE', 'DATETIME', 'TIME']);
-    expect(ndjsonLine(destination.columns, destination.rows[0]!)).toBe('{"id":1,"d":"2018-08-26","ts":"2024-01-15T10:00:00","t":"00:00:00"}\n');
+    expect(encodedLine(destination.columns, destination.rows[0]!)).toBe('{"id":1,"d":"2018-08-26","ts":"2024-01-15T10:00:00","t":"00:00:00"}\n');
   });
 
   test('C06: a TIMESTAMP WITH TIME ZONE (Firebird 4) becomes a UTC TIMESTAMP', () => {
@@ -234,7 +235,7 @@ describe('type mapping', () => {
       'b:BOOL',
       'vo:BYTES',
     ]);
-    expect(destination.rows.map((r) => ndjsonLine(destination.columns, r))).toEqual([
+    expect(destination.rows.map((r) => encodedLine(destination.columns, r))).toEqual([
       '{"id":1,"si":-32768,"i":2147483647,"bi":"9223372036854775807","n41":"-123.4","d93":"123456.789","n152":"1234567890123.45","n1810":"12345678.0123456789","f":1.5,"dp":2.25,"d":"2024-02-29","tm":"13:45:30.1234","ts":"2024-03-15T13:45:30.1234","c":"ab","vc":"São","bt":"Ação","bb":"AP8=","b":true,"vo":"3q2+7w=="}\n',
       '{"id":2,"b":false}\n',
       '{"id":3}\n',

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, test } from '@jest/globals';
 import { arc4Transform, driverArc4Transform } from '../../jobs/extract/src/source/fast-arc4.js';
 import { formatFirebirdDate, formatFirebirdTime, formatInt64, formatScaled } from '../../jobs/extract/src/source/firebird-types.js';
-import { ndjsonLine } from '../../jobs/extract/src/destination/bigquery-schema.js';
+import { encodedLine, referenceLine } from './support/ndjson.js';
 import { NdjsonRowEncoder, NO_ROOM } from '../../jobs/extract/src/destination/ndjson-encoder.js';
 import { ChunkBuilder, chunkLine } from '../../jobs/extract/src/destination/ndjson-chunk.js';
 import { nameColumns } from '../../jobs/extract/src/column-names.js';
@@ -94,12 +94,12 @@ describe('NDJSON line', () => {
   const columns = nameColumns([source('INTEGER', 0, 'ID'), source('NUMERIC', 1, 'VAL'), source('VARCHAR', 2, 'TXT'), source('TIMESTAMP', 3, 'TS'), source('DOUBLE PRECISION', 4, 'D')]);
 
   test('text is escaped, exact decimals and wall clocks are quoted as they are, NULL omitted', () => {
-    expect(ndjsonLine(columns, [1, '-499998.75', 'a "q" \\ \n\t\u0001 São €', '2020-01-01T00:00:01.001', 0.1])).toBe(
+    expect(encodedLine(columns, [1, '-499998.75', 'a "q" \\ \n\t\u0001 São €', '2020-01-01T00:00:01.001', 0.1])).toBe(
       '{"id":1,"val":"-499998.75","txt":"a \\"q\\" \\\\ \\n\\t\\u0001 São €","ts":"2020-01-01T00:00:01.001","d":0.1}\n',
     );
-    expect(ndjsonLine(columns, [null, null, null, null, Number.NaN])).toBe('{"d":"NaN"}\n');
-    expect(ndjsonLine(columns, [null, null, null, null, null])).toBe('{}\n');
-    expect(ndjsonLine(columns, [2, null, '', null, -Infinity])).toBe('{"id":2,"txt":"","d":"-Infinity"}\n');
+    expect(encodedLine(columns, [null, null, null, null, Number.NaN])).toBe('{"d":"NaN"}\n');
+    expect(encodedLine(columns, [null, null, null, null, null])).toBe('{}\n');
+    expect(encodedLine(columns, [2, null, '', null, -Infinity])).toBe('{"id":2,"txt":"","d":"-Infinity"}\n');
   });
 });
 
@@ -131,7 +131,7 @@ describe('NDJSON encoder (straight into the chunk buffer)', () => {
   ];
   const numbers = [0, -0, 1, -1, 0.1, 1e21, -1e-7, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, Number.NaN, Infinity, -Infinity, 2147483647, 123456789.125];
 
-  test('the exact bytes of ndjsonLine for escapes, surrogates, numbers, booleans, BYTES and NULLs', () => {
+  test('the exact bytes of the reference line for escapes, surrogates, numbers, booleans, BYTES and NULLs', () => {
     const rows: Row[] = [
       [null, null, null, null, null, null, null, null],
       ...texts.map((t, i): Row => [i, '-499998.75', t, '2020-01-01T00:00:01.001', numbers[i % numbers.length]!, i % 2 === 0, Buffer.from(t), t]),
@@ -139,9 +139,9 @@ describe('NDJSON encoder (straight into the chunk buffer)', () => {
       [null, null, null, null, null, false, Buffer.alloc(0), ''],
       [7, null, null, null, null, true, Buffer.from([0, 255, 1, 254, 2]), null],
     ];
-    for (const row of rows) expect(encode(row).toString('utf8')).toBe(ndjsonLine(columns, row));
+    for (const row of rows) expect(encode(row).toString('utf8')).toBe(referenceLine(columns, row));
     // lone surrogates cannot round-trip through a JS string: compare the bytes too
-    for (const row of rows) expect(encode(row).equals(Buffer.from(ndjsonLine(columns, row), 'utf8'))).toBe(true);
+    for (const row of rows) expect(encode(row).equals(Buffer.from(referenceLine(columns, row), 'utf8'))).toBe(true);
     expect(encode([1, null, '\ud83d', null, null, null, null, null]).toString('latin1')).toBe('{"id":1,"txt":"\\ud83d"}\n');
     expect(encode([null, null, null, null, null, null, null, 'é']).toString('utf8')).toBe('{"acao":"é"}\n');
   });
@@ -157,7 +157,7 @@ describe('NDJSON encoder (straight into the chunk buffer)', () => {
       for (let k = 0; k < length; k++) text += pool[random[(r * 17 + k * 3) % random.length]! % pool.length];
       const row: Row = [r, null, text, null, null, null, null, null];
       builder.appendRow(encoder, row);
-      expected.push(ndjsonLine(columns, row));
+      expected.push(referenceLine(columns, row));
     }
     const chunk = builder.take();
     expect(chunk.data.equals(Buffer.from(expected.join(''), 'utf8'))).toBe(true);

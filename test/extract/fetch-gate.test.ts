@@ -14,6 +14,7 @@ import type { SourceSpec } from '../../jobs/contract/src/job-spec.js';
 import type { Row } from '../../jobs/extract/src/columns.js';
 import { FetchGate, FetchResponseScanner, fetchGateCounts, fetchTaker, wireValueSize, type FetchResult, type GatedConnection } from '../../jobs/extract/src/source/fetch-gate.js';
 import { RowDecoder } from '../../jobs/extract/src/source/row-decoder.js';
+import { wireTextDecoder } from '../../jobs/extract/src/source/text-decoding.js';
 import type { WireColumn } from '../../jobs/extract/src/source/firebird-types.js';
 import type { SourceColumn } from '../../jobs/extract/src/columns.js';
 import { FirebirdSource, sourceTuning } from '../../jobs/extract/src/source/firebird-source.js';
@@ -305,7 +306,7 @@ describe('the gate with our row decoder, fed bytes directly', () => {
     const fetchCallback = (err: unknown, result?: FetchResult) => results.push([err, result]);
     const rollbackCallback = () => undefined;
     const connection = { _queue: [fetchCallback, rollbackCallback] as unknown[], _pending: ['fetch', 'rollback'] as unknown[] };
-    gate.arm(sizes, fetchTaker(connection, RowDecoder.for(wire, columns, 'UTF8', 'UTF8')!));
+    gate.arm(sizes, fetchTaker(connection, RowDecoder.for(wire, columns, wireTextDecoder('UTF8', 'UTF8'))!));
     return { gate, delivered, results, connection, rollbackCallback };
   }
 

@@ -1,9 +1,9 @@
 /**
- * Firebird column -> BigQuery field, and cell -> newline-delimited JSON value for load jobs
- * (README "extractor" has the table). Exact types travel as JSON strings, which BigQuery parses
- * into INT64 / NUMERIC / BIGNUMERIC without a float in between.
+ * Firebird column -> BigQuery field (README "extractor" has the table). The load jobs' NDJSON is
+ * written by ndjson-encoder.ts: exact types travel as JSON strings, which BigQuery parses into
+ * INT64 / NUMERIC / BIGNUMERIC without a float in between.
  */
-import type { CellValue, Column, Row, SourceColumn } from '../columns.js';
+import type { Column, SourceColumn } from '../columns.js';
 import { columnDescription } from './postgres-schema.js';
 
 export type BigQueryType = 'INT64' | 'NUMERIC' | 'BIGNUMERIC' | 'FLOAT64' | 'BOOL' | 'STRING' | 'BYTES' | 'DATE' | 'TIME' | 'DATETIME' | 'TIMESTAMP';
@@ -59,48 +59,8 @@ export function bigQuerySchema(columns: readonly Column[]): BigQueryField[] {
   return columns.map((c) => ({ name: c.name, type: bigQueryType(c), mode: 'NULLABLE', description: columnDescription(c) }));
 }
 
-/** JSON text of one non-null cell: exact types travel as JSON strings, BYTES as base64. */
-function jsonValue(value: Exclude<CellValue, null>): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      if (Number.isFinite(value)) return String(value); // same text as JSON.stringify
-      return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    default:
-      return `"${value.toString('base64')}"`;
-  }
-}
-
 /**
  * Column types whose decoded text never needs JSON escaping (digits, '-', '.', ':', 'T'): exact
  * decimals and wall-clock values are quoted as they are, without JSON.stringify.
  */
 export const PLAIN_TEXT_TYPES = new Set<SourceColumn['type']>(['BIGINT', 'INT128', 'NUMERIC', 'DATE', 'TIME', 'TIMESTAMP']);
-
-interface LineEncoding {
-  /** `"name":` per column, computed once per column list (an object and JSON.stringify per row cost more than the rest). */
-  keys: string[];
-  plainText: boolean[];
-}
-const encodings = new WeakMap<readonly Column[], LineEncoding>();
-
-/** One NDJSON line (with "\n") of a row; NULL cells are omitted, which BigQuery reads as NULL. */
-export function ndjsonLine(columns: readonly Column[], row: Row): string {
-  let encoding = encodings.get(columns);
-  if (!encoding) {
-    encoding = { keys: columns.map((c) => `${JSON.stringify(c.name)}:`), plainText: columns.map((c) => PLAIN_TEXT_TYPES.has(c.type)) };
-    encodings.set(columns, encoding);
-  }
-  const { keys, plainText } = encoding;
-  let line = '';
-  for (let i = 0; i < keys.length; i++) {
-    const value = row[i];
-    if (value === null || value === undefined) continue;
-    const json = plainText[i] && typeof value === 'string' ? `"${value}"` : typeof value === 'number' && Number.isFinite(value) ? String(value) : jsonValue(value);
-    line += `${line === '' ? '{' : ','}${keys[i]}${json}`;
-  }
-  return line === '' ? '{}\n' : `${line}}\n`;
-}

@@ -28,11 +28,10 @@
  */
 import { createRequire } from 'node:module';
 import Firebird from 'node-firebird';
+import { align, FETCH_STATUS_END_OF_CURSOR, OP_FETCH_RESPONSE, rowValuesOffset } from './fetch-wire.js';
 import type { RowDecoder } from './row-decoder.js';
 
 const T = Firebird.SQL_TYPES;
-const OP_FETCH_RESPONSE = 66;
-const FETCH_STATUS_END_OF_CURSOR = 100;
 /** node-firebird's PROTOCOL_VERSION13 (FB_PROTOCOL_FLAG | 13): from it on rows carry a null bitmap. */
 const PROTOCOL_VERSION13 = 0x8000 | 13;
 const VARYING = -1;
@@ -63,7 +62,6 @@ const DriverSocket = require('node-firebird/lib/wire/socket.js') as DriverSocket
 const driverOn = DriverSocket.prototype.on;
 let installed = false;
 
-const align = (n: number) => (n + 3) & ~3;
 
 /** XDR bytes of a non-null value of this SQL type (VARYING: length-prefixed), undefined if unknown. */
 export function wireValueSize(type: number, length: number): number | undefined {
@@ -108,12 +106,10 @@ export function wireValueSize(type: number, length: number): number | undefined 
  */
 export class FetchResponseScanner {
   private pos = 0;
-  private readonly bitmapBytes: number;
   private readonly rowStart: number;
 
   constructor(private readonly sizes: readonly number[]) {
-    this.bitmapBytes = (sizes.length + 7) >> 3;
-    this.rowStart = align(this.bitmapBytes);
+    this.rowStart = rowValuesOffset(sizes.length);
   }
 
   scan(buf: Buffer, length: number): number {

@@ -19,7 +19,7 @@ import { installFastArc4 } from './fast-arc4.js';
 import { installOsUserFallback } from './os-user-fallback.js';
 import { armFetchGate, installFetchGate, type FetchResult, type GatedConnection } from './fetch-gate.js';
 import { RowDecoder } from './row-decoder.js';
-import { connectionCharset, decodeText, hasUndecodableText, recodeLegacyText, wireEncoding, wireTextDecoder, type ConnectionCharset } from './text-decoding.js';
+import { connectionCharset, decodeText, hasUndecodableText, wireEncoding, wireTextDecoder, type ConnectionCharset, type WireTextDecoder } from './text-decoding.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 export const DEFAULT_READ_TIMEOUT_MS = 300_000;
@@ -64,13 +64,14 @@ export class FirebirdSource {
     private readonly db: Database,
     private readonly connection: WireConnection | undefined,
     readonly charset: ConnectionCharset,
-    /** True when the driver hands us byte-per-character text to recode (see wireEncoding). */
-    private readonly recodeText: boolean,
+    /** Decodes text bytes as the connection sends them (both decoding paths use it). */
+    private readonly text: WireTextDecoder,
   ) {}
 
   /** Attaches and starts the read-only snapshot transaction. */
   static async open(spec: SourceSpec, password: string, scriptName: string): Promise<FirebirdSource> {
     const charset = connectionCharset(spec);
+    const encoding = wireEncoding(spec);
     installFastArc4();
     installFetchGate();
     installOsUserFallback();
@@ -80,7 +81,7 @@ export class FirebirdSource {
       database: spec.database,
       user: spec.user,
       password,
-      encoding: wireEncoding(spec),
+      encoding,
       numericMode: 'string',
       blobReadChunkSize: 65535,
       // node-firebird needs the Srp plugin named to log in without encryption (notes/firebird.md §3).
@@ -113,7 +114,7 @@ export class FirebirdSource {
       });
       connection = (Firebird as unknown as { connection?: WireConnection }).connection;
     });
-    const source = new FirebirdSource(spec, scriptName, db, connection, charset, wireEncoding(spec) === 'NONE');
+    const source = new FirebirdSource(spec, scriptName, db, connection, charset, wireTextDecoder(charset, encoding));
     // A dropped socket is reported through the pending operation; keep the emitter quiet.
     (db as unknown as NodeJS.EventEmitter).on('error', () => undefined);
     try {
@@ -142,8 +143,8 @@ export class FirebirdSource {
       if (err instanceof UnsupportedColumnType) throw new ExtractionError('sql', `script "${this.scriptName}": ${err.message}`);
       throw err;
     }
-    installExactDecoders(this.wireColumns, this.columns, wireTextDecoder(this.charset, wireEncoding(this.spec)));
-    this.rowDecoder = RowDecoder.for(this.wireColumns, this.columns, this.charset, wireEncoding(this.spec));
+    installExactDecoders(this.wireColumns, this.columns, this.text);
+    this.rowDecoder = RowDecoder.for(this.wireColumns, this.columns, this.text);
     return this.columns;
   }
 
@@ -162,8 +163,8 @@ export class FirebirdSource {
     if (!statement) throw new Error('prepare() must run before batches()');
     // Array rows (asObject false): cells by position, so duplicate column names cannot collide.
     await this.call<unknown>('execute', (cb) => statement.execute(this.tx, params, cb, { asObject: false } as QueryOptions));
-    const convert = this.rowConverter(rowKey);
     const check = this.undecodableCheck(rowKey);
+    const convert = this.rowConverter(check);
     // BLOBs arrive as reader functions and need round trips; without BLOB columns a batch converts
     // synchronously (no promise per row: that was a tenth of the CPU time on 1M rows).
     const hasBlobs = this.columns.some((c) => c.type === 'BLOB TEXT' || c.type === 'BLOB BINARY');
@@ -203,7 +204,7 @@ export class FirebirdSource {
     const statement = this.statement;
     if (!statement) throw new Error('prepare() must run before firstRows()');
     await this.call<unknown>('execute', (cb) => statement.execute(this.tx, params, cb, { asObject: false } as QueryOptions));
-    const convert = this.rowConverter(rowKey);
+    const convert = this.rowConverter(this.undecodableCheck(rowKey));
     const rows: Row[] = [];
     for (let done = false; !done && rows.length < limit; ) {
       const result = await this.call<FetchResult>('fetch', (cb) => statement.fetch(this.tx, limit - rows.length, cb as unknown as QueryCallback));
@@ -269,21 +270,14 @@ export class FirebirdSource {
   }
 
   /**
-   * A row conversion specialised once per statement: only the columns that need work are touched
-   * (legacy-charset recoding, normalisation, the undecodable-text check on text columns).
+   * The driver path's row conversion, specialised once per statement: only the columns that need
+   * normalising are touched, then `check` (the undecodable-text check).
    */
-  private rowConverter(rowKey: RowKeyDescriber): (raw: unknown[], rowNumber: number) => Row {
+  private rowConverter(check: (row: Row, rowNumber: number) => void): (raw: unknown[], rowNumber: number) => Row {
     const columns = this.columns;
     const normalized = columns.filter((c) => needsNormalizing(c)).map((c) => c.index);
-    // CHAR values are already decoded from their bytes (installExactDecoders); VARCHAR are not
-    const recode = this.recodeText ? columns.filter((c) => c.type === 'VARCHAR').map((c) => c.index) : [];
-    const check = this.undecodableCheck(rowKey);
     return (raw, rowNumber) => {
       const row = raw as Row;
-      for (const i of recode) {
-        const value = raw[i];
-        if (typeof value === 'string') row[i] = recodeLegacyText(value, this.charset);
-      }
       for (const i of normalized) row[i] = normalizeValue(columns[i]!, raw[i]);
       check(row, rowNumber);
       return row;

@@ -11,6 +11,7 @@
 import Firebird from 'node-firebird';
 import type { CellValue, FirebirdType, SourceColumn } from '../columns.js';
 import { STORAGE_PRECISION } from '../columns.js';
+import { align } from './fetch-wire.js';
 import { unpaddedEnd, type WireTextDecoder } from './text-decoding.js';
 
 const T = Firebird.SQL_TYPES;
@@ -194,10 +195,11 @@ export function roundFloat32(value: number): number {
  * before the first fetch. The null handling mirrors the driver (`lowerV13` = protocol < 13 sends a
  * null flag after each value; newer protocols send a null bitmap and skip null values).
  *
- * CHAR: the driver cuts the decoded text to (bytes / charset width) UTF-16 code units, which drops
- * characters outside the BMP or leaves half of one (CHAR(1) '😀' came back as a lone surrogate);
- * we drop the space padding from the bytes and decode the rest with `text`, the connection's
- * decoder (text-decoding.ts wireTextDecoder), exactly as our row decoder does.
+ * CHAR and VARCHAR are decoded from their bytes with `text`, the connection's decoder
+ * (text-decoding.ts wireTextDecoder), exactly as our row decoder does: for CHAR the driver cut the
+ * decoded text to (bytes / charset width) UTF-16 code units, which dropped characters outside the
+ * BMP or left half of one (CHAR(1) '😀' came back as a lone surrogate), and for a NONE database
+ * holding legacy bytes the driver's byte-per-character text had to be recoded afterwards.
  */
 export function installExactDecoders(wireColumns: WireColumn[], columns: readonly SourceColumn[], text: WireTextDecoder): void {
   const withNullFlag = (read: (data: WireReader) => string) =>
@@ -233,18 +235,34 @@ export function installExactDecoders(wireColumns: WireColumn[], columns: readonl
       case 'CHAR':
         wire.decode = withNullFlag((data) => {
           const start = data.pos;
-          const end = start + wire.length;
-          // the driver re-reads a response that ended early; it needs a throw to notice
-          if (end > data.buffer.length) throw new RangeError('Packet is not complete');
-          data.pos = start + ((wire.length + 3) & ~3);
+          const end = takeBytes(data, wire.length);
           const textEnd = unpaddedEnd(data.buffer, start, end);
           return textEnd === start ? '' : text(data.buffer, start, textEnd);
+        });
+        break;
+      case 'VARCHAR':
+        if (wire.type !== T.SQL_VARYING) break; // SQL_NULL (a bare NULL in the select list) has no text
+        wire.decode = withNullFlag((data) => {
+          const length = data.readInt();
+          const start = data.pos;
+          const end = takeBytes(data, length);
+          return end === start ? '' : text(data.buffer, start, end);
         });
         break;
       default:
         break;
     }
   });
+}
+
+/** Skips `length` value bytes (and their XDR padding) in the driver's reader; returns where they end. */
+function takeBytes(data: WireReader, length: number): number {
+  const start = data.pos;
+  const end = start + length;
+  // the driver re-reads a response that ended early; it needs a throw to notice
+  if (end > data.buffer.length) throw new RangeError('Packet is not complete');
+  data.pos = start + align(length);
+  return end;
 }
 
 /** Whether {@link normalizeValue} changes values of this column (the others pass through as decoded). */

@@ -11,19 +11,17 @@
  * the response buffer into its final values.
  *
  * The values are by construction those of the driver path (driver + installExactDecoders +
- * normalizeValue + recodeLegacyText): the same formatting functions, the same charset decoders
- * (text-decoding.ts wireTextDecoder: the driver's own codec for a WIN1252 connection, iconv for
- * legacy bytes of a NONE database), the same CHAR unpadding.
+ * normalizeValue): the same formatting functions, the same text decoder (text-decoding.ts
+ * wireTextDecoder), the same CHAR unpadding.
  * test/extract/fetch-gate.test.ts compares the two paths row for row, for every type and charset.
  */
 import Firebird from 'node-firebird';
 import type { CellValue, Row, SourceColumn } from '../columns.js';
 import { formatFirebirdDate, formatFirebirdTime, formatInt64, formatScaled, roundFloat32, type WireColumn } from './firebird-types.js';
-import { unpaddedEnd, wireTextDecoder, type ConnectionCharset, type WireTextDecoder } from './text-decoding.js';
+import { align, FETCH_STATUS_END_OF_CURSOR, OP_FETCH_RESPONSE, rowValuesOffset } from './fetch-wire.js';
+import { unpaddedEnd, type WireTextDecoder } from './text-decoding.js';
 
 const T = Firebird.SQL_TYPES;
-const OP_FETCH_RESPONSE = 66;
-const FETCH_STATUS_END_OF_CURSOR = 100;
 
 // One decoding step per column, chosen once per statement.
 const INT32 = 0;
@@ -85,15 +83,18 @@ export class RowDecoder {
     private readonly text: WireTextDecoder,
   ) {}
 
-  /** A decoder for these columns, or undefined when one of them needs the driver (BLOBs). */
-  static for(wireColumns: readonly WireColumn[], columns: readonly SourceColumn[], charset: ConnectionCharset, wireEncoding: ConnectionCharset | 'NONE'): RowDecoder | undefined {
+  /**
+   * A decoder for these columns, or undefined when one of them needs the driver (BLOBs). `text`
+   * is the connection's text decoder (text-decoding.ts wireTextDecoder).
+   */
+  static for(wireColumns: readonly WireColumn[], columns: readonly SourceColumn[], text: WireTextDecoder): RowDecoder | undefined {
     const steps = new Int32Array(columns.length);
     for (let c = 0; c < columns.length; c++) {
       const step = stepOf(wireColumns[c]!, columns[c]!);
       if (step === undefined) return undefined;
       steps[c] = step;
     }
-    return new RowDecoder(steps, Int32Array.from(wireColumns, (w) => w.length), Int32Array.from(columns, (c) => c.scale), wireTextDecoder(charset, wireEncoding));
+    return new RowDecoder(steps, Int32Array.from(wireColumns, (w) => w.length), Int32Array.from(columns, (c) => c.scale), text);
   }
 
   /**
@@ -103,8 +104,7 @@ export class RowDecoder {
   decode(buf: Buffer, end: number): DecodedFetch {
     const { steps, lengths, scales, text } = this;
     const columnCount = steps.length;
-    const bitmapBytes = (columnCount + 7) >> 3;
-    const rowStart = (bitmapBytes + 3) & ~3;
+    const rowStart = rowValuesOffset(columnCount);
     const rows: Row[] = [];
     let fetched = false;
     let p = 0;
@@ -165,27 +165,27 @@ export class RowDecoder {
             const length = lengths[c]!;
             const last = unpaddedEnd(buf, p, p + length);
             row[c] = last === p ? '' : text(buf, p, last);
-            p += (length + 3) & ~3;
+            p += align(length);
             break;
           }
           case FIXED_BYTES: {
             const length = lengths[c]!;
             row[c] = Buffer.from(buf.subarray(p, p + length));
-            p += (length + 3) & ~3;
+            p += align(length);
             break;
           }
           case VARYING_TEXT: {
             const length = buf.readInt32BE(p);
             p += 4;
             row[c] = length === 0 ? '' : text(buf, p, p + length);
-            p += (length + 3) & ~3;
+            p += align(length);
             break;
           }
           case VARYING_BYTES: {
             const length = buf.readInt32BE(p);
             p += 4;
             row[c] = Buffer.from(buf.subarray(p, p + length));
-            p += (length + 3) & ~3;
+            p += align(length);
             break;
           }
         }

@@ -25,18 +25,13 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /**
  * The `encoding` node-firebird attaches with. For a NONE database holding single-byte legacy text
- * we attach as NONE: the driver then maps each byte to one character (latin1, lossless) and
- * {@link recodeLegacyText} decodes the original bytes with the real charset. (The driver's own
- * WIN1252 table passes the unassigned bytes through as C1 controls, hiding bad data.)
+ * we attach as NONE: the server then sends the original bytes untouched and {@link wireTextDecoder}
+ * decodes them with the real charset. (The driver's own WIN1252 table passes the unassigned bytes
+ * through as C1 controls, hiding bad data.)
  */
 export function wireEncoding(source: Pick<SourceSpec, 'charset' | 'legacyCharset'>): ConnectionCharset | 'NONE' {
   const charset = connectionCharset(source);
   return source.charset === 'NONE' && charset !== 'UTF8' ? 'NONE' : charset;
-}
-
-/** Text the driver decoded byte-per-character (wire encoding NONE) -> text in the legacy charset. */
-export function recodeLegacyText(text: string, charset: ConnectionCharset): string {
-  return decodeText(Buffer.from(text, 'latin1'), charset);
 }
 
 export function hasUndecodableText(text: string): boolean {
@@ -71,10 +66,9 @@ interface NativeSlices {
 }
 
 /**
- * The decoder of text bytes as they arrive on a connection attached with `wireEncoding`: what the
- * driver would make of them ('NONE': byte-per-character text holding legacy bytes of `charset`,
- * decoded as {@link recodeLegacyText} does; WIN1252: the driver's own codec). Used by our row
- * decoder and by the exact CHAR decoder on the driver path, so both give the same text.
+ * The decoder of text bytes as they arrive on a connection attached with `wireEncoding` ('NONE':
+ * legacy bytes of `charset`; WIN1252: the driver's own codec, as the driver decodes). Used by our
+ * row decoder and by the exact CHAR/VARCHAR decoders on the driver path, so both give the same text.
  */
 export function wireTextDecoder(charset: ConnectionCharset, wireEncoding: ConnectionCharset | 'NONE'): WireTextDecoder {
   if (wireEncoding === 'NONE') return (buf, start, end) => decodeText(buf.subarray(start, end), charset);
